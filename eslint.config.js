@@ -10,7 +10,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Use a seeded stream from @seedsweep/prng.' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Use a seeded stream from @seedsweep/prng.',
+        },
       ],
     },
   },
@@ -20,8 +24,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Use a seeded stream from @seedsweep/prng.' },
-        { object: 'process', property: 'env', message: 'Packages take options; services and the CLI read the environment.' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Use a seeded stream from @seedsweep/prng.',
+        },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Packages take options; services and the CLI read the environment.',
+        },
       ],
     },
   },

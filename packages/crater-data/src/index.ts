@@ -1,1 +1,28 @@
-export {};
+export {
+  DATASET_COMMIT,
+  DATASET_REPO,
+  DATASET_SHA256,
+  DATASET_SOURCE,
+  DEFAULT_BASE_URL,
+  type DatasetFile,
+} from './checksums.js';
+export { defaultCacheDir } from './cache-dir.js';
+export {
+  resolveDataset,
+  type DownloadProgress,
+  type ResolveDatasetOptions,
+} from './resolve-dataset.js';
+export { DEFAULT_DATASET_FILES, REGIONS, regionFiles, type RegionName } from './regions.js';
+export { loadRegion, type LoadRegionOptions } from './load-region.js';
+export type { ExampleSet, PreparedRegion } from './prepared-region.js';
+export { DEFAULT_CROP_SCALE, DEFAULT_SIZE, DEFAULT_SPLIT_SEED } from './preparation-options.js';
+export { datasetIdentityHash, PREPARATION_VERSION, type DatasetIdentity } from './identity.js';
+export { datasetStats, type DatasetStatsOptions, type RegionStats } from './dataset-stats.js';
+export {
+  ChecksumMismatchError,
+  CraterDataError,
+  DatasetFileMissingError,
+  DatasetFormatError,
+  DownloadError,
+  InvalidOptionError,
+} from './errors/index.js';

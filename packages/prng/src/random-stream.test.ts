@@ -18,12 +18,11 @@ describe('RandomStream', () => {
   });
 
   it('is pinned: the first outputs of a known stream never change', () => {
-    // Changing these numbers changes every trial result: bump the trainer version if you must.
+    // Changing these numbers changes every trial result: bump TRAINER_VERSION if you must.
     const s = RandomStream.derive(0, 'pin');
-    const first = [s.nextUint32(), s.nextUint32(), s.nextUint32()];
-    const again = RandomStream.derive(0, 'pin');
-    expect([again.nextUint32(), again.nextUint32(), again.nextUint32()]).toEqual(first);
-    expect(first.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)).toBe(true);
+    expect([s.nextUint32(), s.nextUint32(), s.nextUint32()]).toEqual([
+      1991278105, 2123800003, 2010964813,
+    ]);
   });
 
   it('resumes from a saved state', () => {
@@ -43,11 +42,13 @@ describe('RandomStream', () => {
   it('draws floats in [0, 1) with mean one half', () => {
     const s = RandomStream.derive(2, 'float');
     let sum = 0;
+    let outside = 0;
     for (let i = 0; i < 100_000; i++) {
       const x = s.nextFloat();
-      expect(x >= 0 && x < 1).toBe(true);
+      if (!(x >= 0 && x < 1)) outside++;
       sum += x;
     }
+    expect(outside).toBe(0);
     expect(Math.abs(sum / 100_000 - 0.5)).toBeLessThan(0.01);
   });
 

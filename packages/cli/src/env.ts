@@ -1,0 +1,47 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { BACKEND_CHOICES } from '@seedsweep/trainer';
+
+const envSchema = z.object({
+  /** A local copy of the crater dataset; unset: the pinned download into the cache. */
+  CRATER_DATA_DIR: z.string().min(1).optional(),
+  TRAINER_BACKEND: z.enum(BACKEND_CHOICES as [string, ...string[]]).default('auto'),
+  /** Root of seedsweep's caches (downloads, prepared tensors); default: XDG cache dir. */
+  SEEDSWEEP_CACHE_DIR: z.string().min(1).optional(),
+  XDG_CACHE_HOME: z.string().optional(),
+  /** Python interpreter with torch for `bench trainer`; default: /usr/bin/python3, python3. */
+  SEEDSWEEP_TORCH_PYTHON: z.string().min(1).optional(),
+});
+
+export interface CliEnv {
+  dataDir: string | undefined;
+  backend: (typeof BACKEND_CHOICES)[number];
+  cacheRoot: string;
+  torchPython: string | undefined;
+  /** The environment itself, for helpers that take one (crater-data's defaultCacheDir). */
+  raw: NodeJS.ProcessEnv;
+}
+
+/** Parses the CLI's environment once, at start-up; a bad value is a one-line error. */
+export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const xdg = e.XDG_CACHE_HOME && path.isAbsolute(e.XDG_CACHE_HOME) ? e.XDG_CACHE_HOME : undefined;
+  return {
+    dataDir: e.CRATER_DATA_DIR,
+    backend: e.TRAINER_BACKEND as CliEnv['backend'],
+    cacheRoot:
+      e.SEEDSWEEP_CACHE_DIR ?? path.join(xdg ?? path.join(os.homedir(), '.cache'), 'seedsweep'),
+    torchPython: e.SEEDSWEEP_TORCH_PYTHON,
+    raw: env,
+  };
+}
+
+export class EnvError extends Error {
+  readonly code = 'INVALID_ENVIRONMENT';
+}

@@ -1,0 +1,44 @@
+import type { TrainConfig } from './train-config.js';
+
+export interface LayerCounts {
+  conv1: number;
+  conv2: number;
+}
+
+export interface Reinitializations extends LayerCounts {
+  total: number;
+  /** Per epoch, in order; epochs after a divergence are absent. */
+  perEpoch: LayerCounts[];
+}
+
+/**
+ * The outcome of one training run. JSON-safe by construction: every number is finite;
+ * what could not be computed (a loss that became NaN) is null.
+ */
+export interface TrainResult {
+  testAccuracy: number;
+  /** Mean training loss per epoch run; null where it was not finite. */
+  trainLoss: (number | null)[];
+  epochsRun: number;
+  diverged: boolean;
+  /** 1-based epoch in which a loss or weight stopped being finite. */
+  divergedAtEpoch: number | null;
+  reinitializations: Reinitializations;
+  /** Smallest |CGN| over all filters and mini-batches, per epoch. */
+  minAbsCgn: (number | null)[];
+  weightsHash: string;
+  backend: string;
+  versions: Record<string, string>;
+  durationMs: number;
+  config: TrainConfig;
+  dataset: { identityHash: string | null; trainCount: number; testCount: number; size: number };
+}
+
+export interface EpochProgress {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  trainLoss: number | null;
+  reinitializations: LayerCounts;
+  elapsedMs: number;
+}

@@ -1,0 +1,180 @@
+import { setImmediate as nextTick } from 'node:timers/promises';
+import * as tf from '@tensorflow/tfjs-core';
+import { RandomStream } from '@seedsweep/prng';
+import { currentBackend } from './backend.js';
+import { CraterCnn, type CgnNorm } from './crater-cnn.js';
+import { TrainingAbortedError } from './errors/index.js';
+import { RandomOut } from './random-out.js';
+import { parseTrainConfig, type TrainConfig } from './train-config.js';
+import type { EpochProgress, LayerCounts, TrainResult } from './train-result.js';
+import type { ExampleSet, TrainingData } from './training-data.js';
+
+export interface TrainOptions {
+  onEpoch?: (progress: EpochProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** PRNG stream names: changing one changes results, so bump TRAINER_VERSION with it. */
+const STREAMS = { init: 'trainer/init', dataOrder: 'trainer/data-order' } as const;
+const EVAL_BATCH = 512;
+
+/**
+ * Trains the crater CNN once, with RandomOut when `config.randomout` is set, on the
+ * backend chosen by `initBackend` (auto when none was chosen). Deterministic: the same
+ * config, data and backend give a bit-identical result.
+ */
+export async function train(
+  configInput: unknown,
+  data: TrainingData,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
+  const config = parseTrainConfig(configInput);
+  const backend = await currentBackend();
+  const initStream = RandomStream.derive(config.seed, STREAMS.init);
+  const model = CraterCnn.initialise(data.size, initStream);
+  try {
+    return await trainModel(model, config, data, initStream, options, backend);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The training loop on a given model; `initStream` continues into RandomOut's draws. */
+export async function trainModel(
+  model: CraterCnn,
+  config: TrainConfig,
+  data: TrainingData,
+  initStream: RandomStream,
+  options: TrainOptions,
+  backend: { name: string; versions: Record<string, string> },
+): Promise<TrainResult> {
+  const started = performance.now();
+  const { train: trainSet, size } = data;
+  if (trainSet.count === 0) throw new RangeError('the training set is empty');
+  const order = RandomStream.derive(config.dataSeed, STREAMS.dataOrder);
+  const randomOut = config.randomout
+    ? new RandomOut(config.randomout, config.epochs, initStream)
+    : null;
+  const norm: CgnNorm = config.randomout?.cgn ?? 'l1';
+  const batches = Math.ceil(trainSet.count / config.batchSize);
+  const pixels = size * size;
+  const batchX = new Float32Array(config.batchSize * pixels);
+  const batchY = new Float32Array(config.batchSize * 2);
+  const learningRate = tf.scalar(config.learningRate);
+
+  const trainLoss: (number | null)[] = [];
+  const minAbsCgn: (number | null)[] = [];
+  const perEpoch: LayerCounts[] = [];
+  let divergedAtEpoch: number | null = null;
+
+  try {
+    for (let epoch = 0; epoch < config.epochs; epoch++) {
+      const permutation = order.permutation(trainSet.count);
+      const active = randomOut?.activeIn(epoch, trainLoss.at(-1) ?? null) ?? false;
+      const counts: LayerCounts = { conv1: 0, conv2: 0 };
+      let lossSum = 0;
+      let epochMinCgn = Infinity;
+      for (let batch = 0; batch < batches; batch++) {
+        if (options.signal?.aborted) throw new TrainingAbortedError(epoch);
+        const start = batch * config.batchSize;
+        const n = Math.min(config.batchSize, trainSet.count - start);
+        fillBatch(trainSet, permutation, start, n, pixels, batchX, batchY);
+        const x = tf.tensor4d(batchX.subarray(0, n * pixels), [n, size, size, 1]);
+        const y = tf.tensor2d(batchY.subarray(0, n * 2), [n, 2]);
+        const { loss, cgn } = model.trainStep(x, y, learningRate, norm);
+        const batchLoss = loss.dataSync()[0]!;
+        const cgnValues = cgn.dataSync() as Float32Array;
+        tf.dispose([x, y, loss, cgn]);
+        lossSum += batchLoss * n;
+        for (const value of cgnValues) epochMinCgn = Math.min(epochMinCgn, Math.abs(value));
+        if (!Number.isFinite(batchLoss)) break;
+        if (active && randomOut!.checksBatch(batch, batches)) {
+          const fired = randomOut!.apply(model, cgnValues);
+          counts.conv1 += fired.conv1;
+          counts.conv2 += fired.conv2;
+        }
+      }
+      const meanLoss = lossSum / trainSet.count;
+      trainLoss.push(Number.isFinite(meanLoss) ? meanLoss : null);
+      minAbsCgn.push(Number.isFinite(epochMinCgn) ? epochMinCgn : null);
+      perEpoch.push(counts);
+      options.onEpoch?.({
+        epoch: epoch + 1,
+        epochs: config.epochs,
+        trainLoss: trainLoss.at(-1)!,
+        reinitializations: counts,
+        elapsedMs: performance.now() - started,
+      });
+      if (!Number.isFinite(meanLoss) || !model.allFinite()) {
+        divergedAtEpoch = epoch + 1;
+        break;
+      }
+      // Let timers, signals and progress output run between epochs.
+      await nextTick();
+    }
+  } finally {
+    learningRate.dispose();
+  }
+
+  const conv1 = perEpoch.reduce((s, c) => s + c.conv1, 0);
+  const conv2 = perEpoch.reduce((s, c) => s + c.conv2, 0);
+  return {
+    testAccuracy: accuracy(model, data.test, size),
+    trainLoss,
+    epochsRun: perEpoch.length,
+    diverged: divergedAtEpoch !== null,
+    divergedAtEpoch,
+    reinitializations: { total: conv1 + conv2, conv1, conv2, perEpoch },
+    minAbsCgn,
+    weightsHash: model.weightsHash(),
+    backend: backend.name,
+    versions: backend.versions,
+    durationMs: Math.round(performance.now() - started),
+    config,
+    dataset: {
+      identityHash: data.identityHash ?? null,
+      trainCount: trainSet.count,
+      testCount: data.test.count,
+      size,
+    },
+  };
+}
+
+function fillBatch(
+  set: ExampleSet,
+  permutation: Int32Array,
+  start: number,
+  n: number,
+  pixels: number,
+  batchX: Float32Array,
+  batchY: Float32Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const example = permutation[start + i]!;
+    batchX.set(set.x.subarray(example * pixels, (example + 1) * pixels), i * pixels);
+    const label = set.y[example]!;
+    batchY[2 * i] = label === 0 ? 1 : 0;
+    batchY[2 * i + 1] = label === 1 ? 1 : 0;
+  }
+}
+
+/** Fraction of `set` classified correctly. A diverged model still predicts something. */
+export function accuracy(model: CraterCnn, set: ExampleSet, size: number): number {
+  if (set.count === 0) return 0;
+  const pixels = size * size;
+  let correct = 0;
+  for (let start = 0; start < set.count; start += EVAL_BATCH) {
+    const n = Math.min(EVAL_BATCH, set.count - start);
+    const predicted = tf.tidy(() => {
+      const x = tf.tensor4d(set.x.subarray(start * pixels, (start + n) * pixels), [
+        n,
+        size,
+        size,
+        1,
+      ]);
+      return tf.argMax(model.logits(x), 1).dataSync();
+    });
+    for (let i = 0; i < n; i++) if (predicted[i] === set.y[start + i]) correct++;
+  }
+  return correct / set.count;
+}
