@@ -8,10 +8,13 @@ export default defineConfig({
       'services/*/src/**/*.test.ts',
       'services/*/test/**/*.test.ts',
     ],
+    globalSetup: ['./vitest.global-setup.ts'],
     // Training tests are CPU-bound; two cores, so two forks.
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: '.cache/vitest-report.json' },
   },
 });

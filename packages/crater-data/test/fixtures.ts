@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { GreyImage } from '../src/pgm.js';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The read-only reference copy of the dataset; tests never copy it into the project. */
-export const DATA_DIR =
-  process.env.CRATER_DATA_DIR ?? path.resolve(repoRoot, '../shared/crater-dataset');
+/**
+ * The real dataset, located by vitest.global-setup.ts (CRATER_DATA_DIR, ../shared beside the
+ * checkout, or the pinned download); tests never copy it into the project.
+ */
+export const DATA_DIR = process.env.CRATER_DATA_DIR!;
 
 /** A fresh temporary directory and a function that removes it. */
 export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {

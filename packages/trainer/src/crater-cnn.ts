@@ -186,6 +186,19 @@ export class CraterCnn {
     this.params[key] = tf.tensor1d(values);
   }
 
+  /** A copy of every parameter, by name (w1, b1, ..., w4, b4). */
+  snapshot(): Record<string, { shape: number[]; values: Float32Array }> {
+    return Object.fromEntries(
+      PARAM_ORDER.map((name) => [
+        name,
+        {
+          shape: [...this.params[name].shape],
+          values: this.params[name].dataSync().slice() as Float32Array,
+        },
+      ]),
+    );
+  }
+
   /** False once any weight or bias is NaN or infinite. */
   allFinite(): boolean {
     return tf.tidy(() =>

@@ -1,0 +1,185 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.resolve(here, '../dist/main.js');
+/** The real crater data, located by vitest.global-setup.ts. */
+const dataDir = process.env.CRATER_DATA_DIR!;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let cacheDir: string;
+
+/** Runs the built CLI (`pnpm test` builds first) as a user would, without a terminal. */
+function seedsweep(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: os.homedir(),
+          CRATER_DATA_DIR: dataDir,
+          SEEDSWEEP_CACHE_DIR: cacheDir,
+          TRAINER_BACKEND: 'wasm',
+          ...env,
+        },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+beforeAll(async () => {
+  cacheDir = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-cli-'));
+});
+afterAll(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+describe('seedsweep data stats', () => {
+  it('prints the paper counts per region', async () => {
+    const run = await seedsweep(['data', 'stats']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^East\s+458\s+765\s+612\s+611$/m);
+    expect(run.stdout).toMatch(/^West\s+1121\s+1385\s+1253\s+1253$/m);
+  });
+
+  it('prints machine-readable JSON with --json', async () => {
+    const run = await seedsweep(['data', 'stats', '--json']);
+    expect(run.code).toBe(0);
+    const stats = JSON.parse(run.stdout) as {
+      region: string;
+      craters: number;
+      nonCraters: number;
+      train: number;
+      test: number;
+    }[];
+    expect(stats.find((s) => s.region === 'East')).toEqual({
+      region: 'East',
+      craters: 458,
+      nonCraters: 765,
+      train: 612,
+      test: 611,
+    });
+    expect(stats.find((s) => s.region === 'West')).toMatchObject({
+      craters: 1121,
+      nonCraters: 1385,
+    });
+  });
+
+  it('names the missing file when CRATER_DATA_DIR is incomplete', async () => {
+    const run = await seedsweep(['data', 'stats'], { CRATER_DATA_DIR: cacheDir });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(
+      /dataset file (urbach2009_tile_images|bandeira2010_candidates)\/\S+ .*DATASET_FILE_MISSING/,
+    );
+  });
+});
+
+describe('seedsweep train', () => {
+  it('trains and prints the result as JSON only with --json', async () => {
+    const run = await seedsweep([
+      'train',
+      '--region',
+      'East',
+      '--seed',
+      '3',
+      '--epochs',
+      '2',
+      '--tau',
+      '1e-8',
+      '--p',
+      '60',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({
+      region: 'East',
+      diverged: false,
+      backend: 'wasm',
+      epochsRun: 2,
+    });
+    expect(result.testAccuracy).toBeGreaterThan(0.5);
+    expect(result.weightsHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.reinitializations).toHaveProperty('total');
+    expect(result.durationMs).toBeGreaterThan(0);
+    expect(result.config).toMatchObject({
+      seed: 3,
+      epochs: 2,
+      randomout: { tau: 1e-8, activePercent: 60 },
+    });
+  });
+
+  it('shows one progress line per epoch without a terminal, then the JSON', async () => {
+    const run = await seedsweep(['train', '--region', 'East', '--epochs', '2']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^epoch 1\/2 loss \d/m);
+    expect(run.stderr).toMatch(/^epoch 2\/2 loss \d/m);
+    expect(run.stderr).toMatch(/test accuracy \d+\.\d+%/);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toHaveProperty('testAccuracy');
+  });
+
+  it.each([
+    [['train'], /--region is required/],
+    [['train', '--region', 'Mars'], /--region must be one of West, Center, East, got 'Mars'/],
+    [['train', '--region', 'East', '--tau', '1e-8'], /--tau and --p go together/],
+    [
+      ['train', '--region', 'East', '--epochs', 'ten'],
+      /--epochs must be a finite number, got 'ten'/,
+    ],
+    [['train', '--region', 'East', '--lr=-1'], /--lr: .*>0/],
+    [['train', '--region', 'East', '--tau', '1', '--p', '120'], /--p: .*100/],
+    [['train', '--region', 'East', '--seed', '1.5'], /--seed must be an integer/],
+    [['train', '--region', 'East', '--cgn', 'l2'], /--cgn needs RandomOut/],
+    [['train', '--region', 'East', '--bogus'], /Unknown option '--bogus'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('refuses %j with one line naming the problem', async (args, message) => {
+    const run = await seedsweep(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('refuses a bad TRAINER_BACKEND naming the variable', async () => {
+    const run = await seedsweep(['train', '--region', 'East'], { TRAINER_BACKEND: 'gpu' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/TRAINER_BACKEND/);
+  });
+});
+
+describe('seedsweep bench trainer', () => {
+  it('reports seconds per West epoch, examples/s and GFLOP/s as JSON', async () => {
+    const run = await seedsweep(['bench', 'trainer', '--epochs', '1', '--no-torch', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Record<string, number | string>;
+    expect(report).toMatchObject({ backend: 'wasm', examples: 1253, batchSize: 32 });
+    const seconds = report.secondsPerEpoch as number;
+    expect(seconds).toBeGreaterThan(0);
+    expect(report.examplesPerSecond).toBeCloseTo(1253 / seconds, 6);
+    expect(report.flopsPerExample).toBe(
+      3 * 2 * (144 * 16 * 20 + 81 * 320 * 20 + 1620 * 500 + 500 * 2),
+    );
+    expect(report.gflops).toBeCloseTo(
+      ((report.flopsPerExample as number) * 1253) / seconds / 1e9,
+      6,
+    );
+  });
+});

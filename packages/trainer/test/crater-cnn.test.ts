@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RandomStream } from '@seedsweep/prng';
+import { selectBackend } from '../src/backend.js';
+import { CraterCnn } from '../src/crater-cnn.js';
+
+type Snapshot = ReturnType<CraterCnn['snapshot']>;
+let variableCount = 0;
+
+/** The same network through tfjs autograd: the reference for the hand-written backward pass. */
+function referenceStep(before: Snapshot, x: tf.Tensor4D, y: tf.Tensor2D, lr: number) {
+  const vars = Object.fromEntries(
+    Object.entries(before).map(([name, p]) => [
+      name,
+      tf.variable(tf.tensor(p.values, p.shape), true, `reference-${name}-${++variableCount}`),
+    ]),
+  ) as Record<string, tf.Variable>;
+  const loss = () =>
+    tf.tidy(() => {
+      const a1 = tf.relu(tf.add(tf.conv2d(x, vars.w1 as tf.Tensor4D, 1, 'valid'), vars.b1!));
+      const a2 = tf.relu(
+        tf.add(tf.conv2d(a1 as tf.Tensor4D, vars.w2 as tf.Tensor4D, 1, 'valid'), vars.b2!),
+      );
+      const flat = tf.reshape(a2, [x.shape[0], -1]);
+      const a3 = tf.relu(tf.add(tf.matMul(flat, vars.w3 as tf.Tensor2D), vars.b3!));
+      const logits = tf.add(tf.matMul(a3, vars.w4 as tf.Tensor2D), vars.b4!);
+      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+    });
+  const { value, grads } = tf.variableGrads(loss);
+  const after: Record<string, Float32Array> = {};
+  for (const [name, v] of Object.entries(vars)) {
+    after[name] = tf.sub(v, tf.mul(grads[v.name]!, lr)).dataSync() as Float32Array;
+  }
+  const cgn = [...(['w1', 'w2'] as const)].flatMap((name) =>
+    Array.from(tf.sum(tf.abs(grads[vars[name]!.name]!), [0, 1, 2]).dataSync()),
+  );
+  const lossValue = value.dataSync()[0]!;
+  tf.dispose([value, ...Object.values(grads), ...Object.values(vars)]);
+  return { after, cgn, loss: lossValue };
+}
+
+function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    worst = Math.max(
+      worst,
+      Math.abs(actual[i]! - expected[i]!) / Math.max(1e-3, Math.abs(expected[i]!)),
+    );
+  }
+  return worst;
+}
+
+describe.each(['cpu', 'wasm'] as const)('CraterCnn on %s', (backend) => {
+  let x: tf.Tensor4D;
+  let y: tf.Tensor2D;
+
+  beforeAll(async () => {
+    await selectBackend(backend);
+    const stream = RandomStream.derive(9, 'cnn-test');
+    const pixels = new Float32Array(8 * 15 * 15);
+    stream.fillUniform(pixels, 2);
+    x = tf.tensor4d(pixels, [8, 15, 15, 1]);
+    const labels = new Float32Array(16);
+    for (let i = 0; i < 8; i++) labels[2 * i + (i % 2)] = 1;
+    y = tf.tensor2d(labels, [8, 2]);
+  });
+  afterAll(() => tf.dispose([x, y]));
+
+  it('takes the SGD step that autograd computes, and reports its filter CGNs', () => {
+    const model = CraterCnn.initialise(15, RandomStream.derive(1, 'init'));
+    const before = model.snapshot();
+    const reference = referenceStep(before, x, y, 0.05);
+    const lr = tf.scalar(0.05);
+    const { loss, cgn } = model.trainStep(x, y, lr, 'l1');
+    expect(loss.dataSync()[0]).toBeCloseTo(reference.loss, 5);
+    expect(maxRelativeError(cgn.dataSync(), reference.cgn)).toBeLessThan(1e-3);
+    const after = model.snapshot();
+    for (const name of Object.keys(before)) {
+      expect(after[name]!.values).not.toEqual(before[name]!.values);
+      expect(maxRelativeError(after[name]!.values, reference.after[name]!), name).toBeLessThan(
+        1e-3,
+      );
+    }
+    tf.dispose([lr, loss, cgn]);
+    model.dispose();
+  });
+
+  it('signs the CGN with the plain sum and keeps it non-negative with l1', () => {
+    const model = CraterCnn.initialise(15, RandomStream.derive(2, 'init'));
+    const lr = tf.scalar(0);
+    const l1 = model.trainStep(x, y, lr, 'l1');
+    const sum = model.trainStep(x, y, lr, 'sum');
+    const l1Values = Array.from(l1.cgn.dataSync());
+    const sumValues = Array.from(sum.cgn.dataSync());
+    expect(l1Values.every((v) => v >= 0)).toBe(true);
+    expect(sumValues.some((v) => v < 0)).toBe(true);
+    sumValues.forEach((v, i) => expect(Math.abs(v)).toBeLessThanOrEqual(l1Values[i]! * (1 + 1e-5)));
+    tf.dispose([lr, l1.loss, l1.cgn, sum.loss, sum.cgn]);
+    model.dispose();
+  });
+
+  it('re-initialises only the chosen filters, from the stream', () => {
+    const model = CraterCnn.initialise(15, RandomStream.derive(3, 'init'));
+    const before = model.snapshot().w2!.values;
+    model.reinitialiseFilters('conv2', [4, 17], RandomStream.derive(3, 'reinit'));
+    const after = model.snapshot().w2!.values;
+    for (let i = 0; i < before.length; i++) {
+      const filter = i % 20;
+      if (filter === 4 || filter === 17) expect(after[i]).not.toBe(before[i]);
+      else expect(after[i]).toBe(before[i]);
+    }
+    const limit = Math.sqrt(6 / (16 * 20 + 16 * 20));
+    expect(Math.max(...Array.from(after).map(Math.abs))).toBeLessThanOrEqual(limit);
+    model.dispose();
+  });
+
+  it('leaves no tensors behind after a step', () => {
+    const model = CraterCnn.initialise(15, RandomStream.derive(4, 'init'));
+    const lr = tf.scalar(0.01);
+    const first = model.trainStep(x, y, lr, 'l1');
+    tf.dispose([first.loss, first.cgn]);
+    const before = tf.memory().numTensors;
+    const second = model.trainStep(x, y, lr, 'l1');
+    tf.dispose([second.loss, second.cgn]);
+    expect(tf.memory().numTensors).toBe(before);
+    lr.dispose();
+    model.dispose();
+  });
+});
