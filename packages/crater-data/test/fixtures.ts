@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { GreyImage } from '../src/pgm.js';
 
-
 /**
  * The real dataset, located by vitest.global-setup.ts (CRATER_DATA_DIR, ../shared beside the
  * checkout, or the pinned download); tests never copy it into the project.
