@@ -12,6 +12,8 @@ const envSchema = z.object({
   XDG_CACHE_HOME: z.string().optional(),
   /** Python interpreter with torch for `bench trainer`; default: /usr/bin/python3, python3. */
   SEEDSWEEP_TORCH_PYTHON: z.string().min(1).optional(),
+  /** Any non-empty value: print stack traces with errors. */
+  SEEDSWEEP_DEBUG: z.string().optional(),
 });
 
 export interface CliEnv {
@@ -19,6 +21,7 @@ export interface CliEnv {
   backend: (typeof BACKEND_CHOICES)[number];
   cacheRoot: string;
   torchPython: string | undefined;
+  debug: boolean;
   /** The environment itself, for helpers that take one (crater-data's defaultCacheDir). */
   raw: NodeJS.ProcessEnv;
 }
@@ -38,6 +41,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
     cacheRoot:
       e.SEEDSWEEP_CACHE_DIR ?? path.join(xdg ?? path.join(os.homedir(), '.cache'), 'seedsweep'),
     torchPython: e.SEEDSWEEP_TORCH_PYTHON,
+    debug: Boolean(e.SEEDSWEEP_DEBUG),
     raw: env,
   };
 }

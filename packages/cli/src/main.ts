@@ -59,6 +59,9 @@ function findCommand(argv: string[]): { command: Command; args: string[] } | nul
   return null;
 }
 
+/** SEEDSWEEP_DEBUG adds stack traces to errors (set once the environment is parsed). */
+let debug = false;
+
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(usage + '\n');
@@ -78,8 +81,10 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const env = parseEnv(process.env);
+  debug = env.debug;
   const ctx: CommandContext = {
-    env: parseEnv(process.env),
+    env,
     out: (line) => process.stdout.write(line + '\n'),
     log: (line) => process.stderr.write(line + '\n'),
     stderr: process.stderr,
@@ -106,14 +111,19 @@ function describe(error: unknown): string {
   return `unexpected error: ${(error as Error)?.message ?? String(error)}`;
 }
 
+// `seedsweep ... | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     process.stderr.write(`seedsweep: ${describe(error)}\n`);
-    if (process.env.SEEDSWEEP_DEBUG && error instanceof Error)
-      process.stderr.write(`${error.stack}\n`);
+    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = exitCodeFor(error);
   },
 );
