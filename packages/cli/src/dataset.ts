@@ -1,7 +1,6 @@
-import os from 'node:os';
 import path from 'node:path';
 import {
-  defaultCacheDir,
+  DATASET_COMMIT,
   loadRegion,
   resolveDataset,
   type PreparedRegion,
@@ -15,19 +14,24 @@ export interface PreparationFlags {
   splitSeed?: number;
 }
 
-/** The dataset directory: CRATER_DATA_DIR as it is, or the verified download in the cache. */
+/**
+ * The dataset directory: CRATER_DATA_DIR as it is, or the pinned download (from CRATER_DATA_URL,
+ * a mirror, when set) verified in the cache.
+ */
 export async function datasetDir(env: CliEnv, log: (line: string) => void): Promise<string> {
   if (env.dataDir) return resolveDataset({ dataDir: env.dataDir });
-  let announced = false;
+  const announced = new Set<string>();
   return resolveDataset({
-    cacheDir: env.raw.SEEDSWEEP_CACHE_DIR
-      ? path.join(env.cacheRoot, 'crater-dataset')
-      : defaultCacheDir(env.raw, os.homedir()),
+    cacheDir: path.join(env.cacheRoot, 'crater-dataset', DATASET_COMMIT),
+    ...(env.dataUrl && { baseUrl: env.dataUrl }),
     onProgress: (p) => {
-      if (!announced)
-        log(`downloading the crater dataset (${p.total} files, pinned and checksummed)`);
-      announced = true;
-      if (p.totalBytes !== undefined && p.bytes === p.totalBytes) log(`  ${p.file}`);
+      if (announced.size === 0) {
+        log(`downloading the crater dataset: ${p.total} file(s), pinned and checksummed`);
+      }
+      if (!announced.has(p.file)) {
+        announced.add(p.file);
+        log(`  [${p.done + 1}/${p.total}] ${p.file}`);
+      }
     },
   });
 }

@@ -6,6 +6,8 @@ import { BACKEND_CHOICES } from '@seedsweep/trainer';
 const envSchema = z.object({
   /** A local copy of the crater dataset; unset: the pinned download into the cache. */
   CRATER_DATA_DIR: z.string().min(1).optional(),
+  /** A mirror of the pinned dataset commit (same paths); default: GitHub at that commit. */
+  CRATER_DATA_URL: z.url().optional(),
   TRAINER_BACKEND: z.enum(BACKEND_CHOICES as [string, ...string[]]).default('auto'),
   /** Root of seedsweep's caches (downloads, prepared tensors); default: XDG cache dir. */
   SEEDSWEEP_CACHE_DIR: z.string().min(1).optional(),
@@ -18,6 +20,7 @@ const envSchema = z.object({
 
 export interface CliEnv {
   dataDir: string | undefined;
+  dataUrl: string | undefined;
   backend: (typeof BACKEND_CHOICES)[number];
   cacheRoot: string;
   torchPython: string | undefined;
@@ -28,7 +31,9 @@ export interface CliEnv {
 
 /** Parses the CLI's environment once, at start-up; a bad value is a one-line error. */
 export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
-  const parsed = envSchema.safeParse(env);
+  // `VAR=` in a shell or an env file means "not set", as for most tools.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
@@ -37,6 +42,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
   const xdg = e.XDG_CACHE_HOME && path.isAbsolute(e.XDG_CACHE_HOME) ? e.XDG_CACHE_HOME : undefined;
   return {
     dataDir: e.CRATER_DATA_DIR,
+    dataUrl: e.CRATER_DATA_URL,
     backend: e.TRAINER_BACKEND as CliEnv['backend'],
     cacheRoot:
       e.SEEDSWEEP_CACHE_DIR ?? path.join(xdg ?? path.join(os.homedir(), '.cache'), 'seedsweep'),

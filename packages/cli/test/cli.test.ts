@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +91,47 @@ describe('seedsweep data stats', () => {
     expect(run.stderr).toMatch(
       /dataset file (urbach2009_tile_images|bandeira2010_candidates)\/\S+ .*DATASET_FILE_MISSING/,
     );
+  });
+});
+
+describe('the pinned download, as a new user meets it', () => {
+  let server: http.Server;
+  let mirror: string;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    // A loopback mirror of the pinned commit, serving the reference copy.
+    server = http.createServer((req, res) => {
+      const file = decodeURIComponent(new URL(req.url!, 'http://x').pathname).replace(/^\/+/, '');
+      requests.push(file);
+      const stream = createReadStream(path.join(dataDir, file));
+      stream.on('error', () => res.writeHead(404).end());
+      stream.pipe(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    mirror = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('downloads and verifies the dataset once, showing each file, then reuses it', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-cli-home-'));
+    try {
+      const env = { CRATER_DATA_DIR: '', CRATER_DATA_URL: mirror, SEEDSWEEP_CACHE_DIR: home };
+      const first = await seedsweep(['data', 'stats'], env);
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(/downloading the crater dataset: 18 file\(s\)/);
+      expect(first.stderr).toMatch(/\[18\/18\] /);
+      expect(first.stdout).toMatch(/^East\s+458\s+765/m);
+      expect(requests).toHaveLength(18);
+      const files = await readdir(path.join(home, 'crater-dataset'), { recursive: true });
+      expect(files.filter((f) => f.endsWith('.part'))).toEqual([]);
+      const second = await seedsweep(['data', 'stats'], env);
+      expect(second.code).toBe(0);
+      expect(second.stderr).not.toMatch(/downloading/);
+      expect(requests).toHaveLength(18);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
 
