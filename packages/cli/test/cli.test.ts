@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -178,6 +178,27 @@ describe('seedsweep train', () => {
     expect(run.stderr).toMatch(/^epoch 2\/2 loss \d/m);
     expect(run.stderr).toMatch(/test accuracy \d+\.\d+%/);
     expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toHaveProperty('testAccuracy');
+  });
+
+  it('stops at Ctrl-C between batches with exit code 130 and one line', async () => {
+    const child = spawn(process.execPath, [bin, 'train', '--region', 'East', '--epochs', '150'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: os.homedir(),
+        CRATER_DATA_DIR: dataDir,
+        SEEDSWEEP_CACHE_DIR: cacheDir,
+        TRAINER_BACKEND: 'wasm',
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/^epoch 1\/150 /m.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/^seedsweep: training aborted during epoch \d+ \[TRAINING_ABORTED\]$/m);
+    expect(stderr).not.toMatch(/^epoch 150\/150/m);
   });
 
   it.each([
