@@ -21,6 +21,18 @@ interface Run {
 
 let cacheDir: string;
 
+/** A clean environment: the real data, a private cache, the wasm backend; `overrides` win. */
+function cliEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: os.homedir(),
+    CRATER_DATA_DIR: dataDir,
+    SEEDSWEEP_CACHE_DIR: cacheDir,
+    TRAINER_BACKEND: 'wasm',
+    ...overrides,
+  };
+}
+
 /** Runs the built CLI (`pnpm test` builds first) as a user would, without a terminal. */
 function seedsweep(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
@@ -28,14 +40,7 @@ function seedsweep(args: string[], env: Record<string, string> = {}): Promise<Ru
       process.execPath,
       [bin, ...args],
       {
-        env: {
-          PATH: process.env.PATH,
-          HOME: os.homedir(),
-          CRATER_DATA_DIR: dataDir,
-          SEEDSWEEP_CACHE_DIR: cacheDir,
-          TRAINER_BACKEND: 'wasm',
-          ...env,
-        },
+        env: cliEnv(env),
         timeout: 120_000,
       },
       (error, stdout, stderr) => {
@@ -182,13 +187,7 @@ describe('seedsweep train', () => {
 
   it('stops at Ctrl-C between batches with exit code 130 and one line', async () => {
     const child = spawn(process.execPath, [bin, 'train', '--region', 'East', '--epochs', '150'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: os.homedir(),
-        CRATER_DATA_DIR: dataDir,
-        SEEDSWEEP_CACHE_DIR: cacheDir,
-        TRAINER_BACKEND: 'wasm',
-      },
+      env: cliEnv(),
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {

@@ -107,7 +107,10 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
 let active: BackendInfo | null = null;
 let pending: Promise<BackendInfo> | null = null;
 
-/** Chooses the backend once per process; later calls must agree or get the first choice's info. */
+/**
+ * Chooses the process's backend (tfjs has one global engine): `auto` or the same name keeps the
+ * one already chosen; a different explicit name switches to it.
+ */
 export function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
   if (active && (choice === 'auto' || choice === active.name)) return Promise.resolve(active);
   pending = initBackend(choice).then((info) => (active = info));
