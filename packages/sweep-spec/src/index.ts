@@ -1,1 +1,27 @@
-export * from "./sweep-plan.js";
+export type {
+  DatasetParams,
+  TrialSpec,
+  Trial,
+  GroupAxes,
+  GridGroup,
+  SweepPlan,
+} from './sweep-plan.js';
+export {
+  DEFAULT_FAILURE_MARGIN,
+  sweepDefinitionSchema,
+  type SweepDefinition,
+} from './sweep-definition.js';
+export type { SeedRange, Seeds } from './seeds.js';
+export { parseSweepDefinition } from './parse-sweep-definition.js';
+export {
+  parseSweepText,
+  DEFAULT_MAX_SWEEP_BYTES,
+  type SweepFormat,
+  type ParseSweepTextOptions,
+} from './parse-sweep-text.js';
+export { countTrials, type TrialCount } from './count-trials.js';
+export { planSweep, DEFAULT_MAX_TRIALS, type PlanOptions } from './plan-sweep.js';
+export { trialKey } from './trial-key.js';
+export { canonicalJson } from './canonical-json.js';
+export { describeTrial } from './describe-trial.js';
+export * from './errors/index.js';

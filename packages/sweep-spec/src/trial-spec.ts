@@ -1,0 +1,70 @@
+import {
+  DATASET_SOURCE,
+  datasetIdentityHash,
+  PREPARATION_VERSION,
+  type RegionName,
+} from '@seedsweep/crater-data';
+import { parseTrainConfig, type BackendChoice } from '@seedsweep/trainer';
+import type { DatasetParams, GroupAxes, Trial, TrialSpec } from './sweep-plan.js';
+import { trialKeysBySeed } from './trial-key.js';
+
+/** What every trial of one group shares. */
+export interface GroupContext {
+  region: RegionName;
+  dataset: TrialSpec['dataset'];
+  axes: GroupAxes;
+  backend: BackendChoice;
+  trainerVersion: string;
+}
+
+export function trialDataset(region: RegionName, params: DatasetParams): TrialSpec['dataset'] {
+  const { cropScale, size, splitSeed } = params;
+  const identity = datasetIdentityHash({
+    source: DATASET_SOURCE,
+    region,
+    cropScale,
+    size,
+    splitSeed,
+    preparation: PREPARATION_VERSION,
+  });
+  return { cropScale, size, splitSeed, identity };
+}
+
+/**
+ * One run. `cell` null is the baseline. The trainer fills in and checks its own config, so the
+ * key covers every default the run will use: a later change of a trainer default gives new keys
+ * instead of silently reusing results computed under the old one.
+ */
+export function trialSpec(
+  group: GroupContext,
+  seed: number,
+  cell: { tau: number; activePercent: number } | null,
+): TrialSpec {
+  const { epochs, learningRate, batchSize, dataSeed, cgn, checkEvery, minTrainLoss } = group.axes;
+  const randomout = cell && { ...cell, cgn, checkEvery, minTrainLoss };
+  return {
+    region: group.region,
+    dataset: group.dataset,
+    train: parseTrainConfig({ seed, dataSeed, epochs, learningRate, batchSize, randomout }),
+    backend: group.backend,
+    trainerVersion: group.trainerVersion,
+  };
+}
+
+/**
+ * The trials of one group and cell (null: the baseline), one per seed. They differ only in the
+ * seed, which the definition validated with the trainer's own seed rule, so the trainer's
+ * config is built once and the key text serialised once.
+ */
+export function seedSeries(
+  group: GroupContext,
+  cell: { tau: number; activePercent: number } | null,
+  seeds: readonly number[],
+): Trial[] {
+  const template = trialSpec(group, seeds[0] ?? 0, cell);
+  const keyOf = trialKeysBySeed(template);
+  return seeds.map((seed) => ({
+    key: keyOf(seed),
+    spec: { ...template, train: { ...template.train, seed } },
+  }));
+}
