@@ -1,0 +1,81 @@
+import type { ScaleLinear } from 'd3-scale';
+import { format } from 'd3-format';
+import { MUTED_COLOUR } from './svg-document.js';
+import { svgNumber } from './svg-number.js';
+import { element, textElement } from './xml.js';
+
+export interface PlotArea {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+const GRID_COLOUR = '#e6e6e6';
+const integer = format('d');
+
+/**
+ * Axes of a line chart: horizontal grid lines at the y ticks, an L-shaped frame, integer x ticks
+ * (ranks) and y ticks with the given format, and both axis titles.
+ */
+export function lineChartFrame(
+  area: PlotArea,
+  x: ScaleLinear<number, number>,
+  y: ScaleLinear<number, number>,
+  labels: { x: string; y: string; yFormat: (value: number) => string },
+): string {
+  const yTicks = y.ticks(6);
+  const grid = yTicks
+    .map((v) =>
+      element('line', { x1: area.left, x2: area.right, y1: y(v), y2: y(v), stroke: GRID_COLOUR }),
+    )
+    .join('');
+  const yLabels = yTicks
+    .map((v) =>
+      textElement(labels.yFormat(v), {
+        x: area.left - 8,
+        y: y(v) + 4,
+        'text-anchor': 'end',
+        'font-size': 11,
+      }),
+    )
+    .join('');
+  const xTicks = x.ticks(10).filter((v) => Number.isInteger(v) && v >= 1);
+  const xLabels = xTicks
+    .map(
+      (v) =>
+        element('line', {
+          x1: x(v),
+          x2: x(v),
+          y1: area.bottom,
+          y2: area.bottom + 4,
+          stroke: MUTED_COLOUR,
+        }) +
+        textElement(integer(v), {
+          x: x(v),
+          y: area.bottom + 17,
+          'text-anchor': 'middle',
+          'font-size': 11,
+        }),
+    )
+    .join('');
+  const frame = element('path', {
+    d: `M${svgNumber(area.left)},${svgNumber(area.top)}V${svgNumber(area.bottom)}H${svgNumber(area.right)}`,
+    fill: 'none',
+    stroke: MUTED_COLOUR,
+  });
+  const xTitle = textElement(labels.x, {
+    x: (area.left + area.right) / 2,
+    y: area.bottom + 38,
+    'text-anchor': 'middle',
+    'font-size': 12,
+  });
+  const yTitle = textElement(labels.y, {
+    x: 0,
+    y: 0,
+    transform: `translate(${svgNumber(area.left - 46)} ${svgNumber((area.top + area.bottom) / 2)}) rotate(-90)`,
+    'text-anchor': 'middle',
+    'font-size': 12,
+  });
+  return element('g', { class: 'axes' }, grid + frame + yLabels + xLabels + xTitle + yTitle);
+}
