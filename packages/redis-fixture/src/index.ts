@@ -1,1 +1,7 @@
-export {};
+export {
+  startTestRedis,
+  type StartTestRedisOptions,
+  type TestRedis,
+  type TestRedisSource,
+} from './test-redis.js';
+export { deleteKeys, uniquePrefix } from './key-prefix.js';

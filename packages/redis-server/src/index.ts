@@ -1,0 +1,3 @@
+export { RedisServer, type RedisServerOptions } from './redis-server.js';
+export { RedisServerError } from './errors/redis-server-error.js';
+export { freePort } from './free-port.js';
