@@ -1,1 +1,20 @@
-export {};
+export {
+  TRIAL_QUEUE,
+  TRIAL_JOB_NAME,
+  trialJobId,
+  trialJobData,
+  trialJobDataShape,
+  type TrialJobData,
+  type TrialJobResult,
+  type TrialProgress,
+} from './trial-job.js';
+export {
+  createTrialQueue,
+  bullPrefix,
+  TRIAL_JOB_OPTIONS,
+  type TrialQueue,
+  type TrialQueueOptions,
+} from './trial-queue.js';
+export { TrialEnqueuer, ADD_BULK_CHUNK, type EnqueueOutcome } from './trial-enqueuer.js';
+export { TrialCanceller, type CancelOutcome } from './trial-canceller.js';
+export { subscribeToCancellations } from './cancel-subscription.js';

@@ -1,1 +1,19 @@
-export {};
+export {
+  SweepStore,
+  type SweepStoreOptions,
+  type StoreCounters,
+  type TrialState,
+} from './sweep-store.js';
+export { StoreKeys } from './store-keys.js';
+export { PlanCache } from './plan-cache.js';
+export { IdempotencyKeys, type IdempotencyClaim } from './idempotency-keys.js';
+export type { NewSweep, StoredGrid, SweepLifecycle, SweepRecord } from './sweep-record.js';
+export {
+  summarise,
+  type TrialFailure,
+  type TrialRecord,
+  type TrialSummary,
+} from './trial-record.js';
+export type { LayerCounts } from './layer-counts.js';
+export type { StoreEvent } from './store-event.js';
+export { StoreError } from './errors/store-error.js';

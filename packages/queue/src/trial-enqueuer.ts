@@ -1,0 +1,84 @@
+import type { Redis } from 'ioredis';
+import type { SweepStore } from '@seedsweep/store';
+import type { Trial } from '@seedsweep/sweep-spec';
+import { TRIAL_JOB_NAME, trialJobData, trialJobId } from './trial-job.js';
+import type { TrialQueue } from './trial-queue.js';
+
+/** BullMQ's addBulk runs one Lua call per job in a MULTI; chunks keep each MULTI bounded. */
+export const ADD_BULK_CHUNK = 1000;
+
+export interface EnqueueOutcome {
+  /** Trials whose result was already stored. */
+  reusedResults: number;
+  /** Trials already waiting or running for another sweep. */
+  alreadyQueued: number;
+  enqueued: number;
+}
+
+/**
+ * Puts on the queue the trials that have neither a result nor a live job, in the order given (the
+ * plan's interleaved order). Job ids are the trials' content keys, so two sweeps that need the
+ * same trial share one job, and a resubmission adds nothing.
+ */
+export class TrialEnqueuer {
+  constructor(
+    private readonly queue: TrialQueue,
+    private readonly store: SweepStore,
+    /** For pipelined look-ups of job keys; the queue's own client is not an ioredis type. */
+    private readonly redis: Redis,
+  ) {}
+
+  async enqueue(
+    trials: Trial[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<EnqueueOutcome> {
+    const present = await this.store.resultsPresent(trials.map((t) => t.key));
+    const missing = trials.filter((_, i) => !present[i]);
+    const states = await this.jobStates(missing.map((t) => trialJobId(t.key)));
+    const toAdd = missing.filter((_, i) => states[i] !== 'live');
+    await this.removeFailedJobs(missing.filter((_, i) => states[i] === 'failed'));
+    for (let i = 0; i < toAdd.length; i += ADD_BULK_CHUNK) {
+      const chunk = toAdd.slice(i, i + ADD_BULK_CHUNK);
+      await this.queue.addBulk(
+        chunk.map((trial) => ({
+          name: TRIAL_JOB_NAME,
+          data: trialJobData(trial),
+          opts: { jobId: trialJobId(trial.key) },
+        })),
+      );
+      onProgress?.(Math.min(i + ADD_BULK_CHUNK, toAdd.length), toAdd.length);
+    }
+    return {
+      reusedResults: trials.length - missing.length,
+      alreadyQueued: missing.length - toAdd.length,
+      enqueued: toAdd.length,
+    };
+  }
+
+  /**
+   * 'live' for a job that will still run, 'failed' for one kept after its last attempt (its id
+   * would make addBulk ignore a new job), 'none' otherwise.
+   */
+  private async jobStates(jobIds: string[]): Promise<('live' | 'failed' | 'none')[]> {
+    const failedKey = this.queue.toKey('failed');
+    const states: ('live' | 'failed' | 'none')[] = [];
+    for (let i = 0; i < jobIds.length; i += ADD_BULK_CHUNK) {
+      const pipeline = this.redis.pipeline();
+      for (const id of jobIds.slice(i, i + ADD_BULK_CHUNK)) {
+        pipeline.exists(this.queue.toKey(id));
+        pipeline.zscore(failedKey, id);
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      for (let j = 0; j < replies.length; j += 2) {
+        const exists = replies[j]?.[1] === 1;
+        const failed = replies[j + 1]?.[1] !== null;
+        states.push(!exists ? 'none' : failed ? 'failed' : 'live');
+      }
+    }
+    return states;
+  }
+
+  private async removeFailedJobs(trials: Trial[]): Promise<void> {
+    for (const trial of trials) await this.queue.remove(trialJobId(trial.key));
+  }
+}

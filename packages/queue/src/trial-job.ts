@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { Trial, TrialSpec } from '@seedsweep/sweep-spec';
+
+/** The one queue of the job catalogue: a job trains one trial. */
+export const TRIAL_QUEUE = 'trials';
+export const TRIAL_JOB_NAME = 'train';
+
+/** What a trial job carries: the spec, and its content key so the worker can check one against the other. */
+export interface TrialJobData {
+  key: string;
+  spec: TrialSpec;
+}
+
+/** Progress a worker reports after every epoch, through job.updateProgress. */
+export interface TrialProgress {
+  epoch: number;
+  epochs: number;
+  trainLoss: number | null;
+  reinitializations: number;
+}
+
+/** The worker's return value: small, because the result itself is in the store. */
+export interface TrialJobResult {
+  key: string;
+  /** False when another delivery of the same trial wrote the result first. */
+  written: boolean;
+  /** True when the result existed before this delivery started, so nothing was trained. */
+  skipped: boolean;
+  testAccuracy: number;
+}
+
+/** BullMQ job ids cannot contain ':'; a content key is hex, so a prefix keeps them readable. */
+export function trialJobId(key: string): string {
+  return `t-${key}`;
+}
+
+export function trialJobData(trial: Trial): TrialJobData {
+  return { key: trial.key, spec: trial.spec };
+}
+
+export const trialJobDataShape = z.object({
+  key: z.string().regex(/^[0-9a-f]{64}$/, 'must be a 64-character hex content key'),
+  spec: z.record(z.string(), z.unknown()),
+});

@@ -1,0 +1,4 @@
+export interface LayerCounts {
+  conv1: number;
+  conv2: number;
+}

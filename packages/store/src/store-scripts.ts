@@ -1,0 +1,51 @@
+/**
+ * Writes a trial's result once. BullMQ delivers at least once, so the same trial can finish twice
+ * (a stalled job retried while the first run still completes): the first write wins, the second
+ * only bumps a counter, and the events stream gets one entry per trial, never two.
+ *
+ * KEYS[1] trial hash, KEYS[2] events stream, KEYS[3] counters
+ * ARGV[1] result JSON, ARGV[2] trial key, ARGV[3] approximate stream length cap,
+ * ARGV[4] summary JSON, ARGV[5] training milliseconds, ARGV[6] epochs trained
+ */
+export const WRITE_RESULT_SCRIPT = `
+if redis.call('HSETNX', KEYS[1], 'result', ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'summary', ARGV[4])
+  redis.call('HDEL', KEYS[1], 'failure')
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', 'result', 'key', ARGV[2])
+  redis.call('HINCRBY', KEYS[3], 'results', 1)
+  redis.call('HINCRBY', KEYS[3], 'trainingMs', ARGV[5])
+  redis.call('HINCRBY', KEYS[3], 'epochs', ARGV[6])
+  return 1
+end
+redis.call('HINCRBY', KEYS[3], 'duplicateResults', 1)
+return 0
+`;
+
+/**
+ * Records a failure unless a result exists (a late failure of a duplicate delivery must not
+ * shadow a result). KEYS and ARGV as above, ARGV[1] being the failure JSON.
+ */
+export const WRITE_FAILURE_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], 'result') == 1 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'failure', ARGV[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', 'failure', 'key', ARGV[2])
+redis.call('HINCRBY', KEYS[3], 'failures', 1)
+return 1
+`;
+
+/**
+ * Cancels a sweep once: two concurrent DELETEs must not both report that they cancelled it.
+ * KEYS[1] sweep hash; ARGV[1] ISO time. Returns -1 (no such sweep), 0 (already), 1 (cancelled).
+ */
+export const CANCEL_SWEEP_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], 'record') == 0 then
+  return -1
+end
+if redis.call('HSETNX', KEYS[1], 'cancelledAt', ARGV[1]) == 0 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'lifecycle', 'cancelled')
+return 1
+`;

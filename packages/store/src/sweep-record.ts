@@ -1,0 +1,29 @@
+import type { SweepDefinition } from '@seedsweep/sweep-spec';
+
+export type SweepLifecycle = 'active' | 'cancelled';
+
+/** A submitted sweep as stored. Its plan is recomputed from `definition` and `trainerVersion`. */
+export interface SweepRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+  definition: SweepDefinition;
+  trainerVersion: string;
+  /** Unique trials of the plan. */
+  trials: number;
+  /** Trials that already had a result or were already queued for another sweep. */
+  reused: number;
+  /** Trials this submission put on the queue. */
+  enqueued: number;
+  lifecycle: SweepLifecycle;
+  cancelledAt: string | null;
+}
+
+export type NewSweep = Omit<SweepRecord, 'lifecycle' | 'cancelledAt'>;
+
+/** A sweep's grid as the aggregator last computed it. */
+export interface StoredGrid<G = unknown> {
+  sweepId: string;
+  updatedAt: string;
+  grid: G;
+}

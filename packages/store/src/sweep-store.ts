@@ -1,0 +1,356 @@
+import type { Redis } from 'ioredis';
+import type { TrialSpec } from '@seedsweep/sweep-spec';
+import { StoreError } from './errors/store-error.js';
+import type { StoreEvent } from './store-event.js';
+import { StoreKeys } from './store-keys.js';
+import type { NewSweep, StoredGrid, SweepRecord } from './sweep-record.js';
+import {
+  summarise,
+  type TrialFailure,
+  type TrialRecord,
+  type TrialSummary,
+} from './trial-record.js';
+import { CANCEL_SWEEP_SCRIPT, WRITE_FAILURE_SCRIPT, WRITE_RESULT_SCRIPT } from './store-scripts.js';
+
+export interface SweepStoreOptions {
+  /** Passed in, never created here, so tests and services own its lifecycle. */
+  redis: Redis;
+  /** Default `seedsweep`. */
+  prefix?: string;
+  /** Approximate cap of the events stream; results themselves are never trimmed. */
+  eventsMaxLength?: number;
+}
+
+export interface StoreCounters {
+  results: number;
+  duplicateResults: number;
+  failures: number;
+  /** Training time of every result written, summed. */
+  trainingMs: number;
+  epochs: number;
+}
+
+/** A trial as statuses and grids see it: its summary once done, its failure if it failed. */
+export interface TrialState {
+  summary: TrialSummary | null;
+  failure: TrialFailure | null;
+}
+
+/** Pipelines and transactions are cut into batches of this many commands. */
+const BATCH = 1000;
+
+/**
+ * Sweeps, trial specs, results and failures in Redis. Results are write-once and keyed by content,
+ * so they outlive the sweeps that asked for them and serve every later sweep that needs them.
+ */
+export class SweepStore {
+  readonly keys: StoreKeys;
+  private readonly redis: Redis;
+  private readonly eventsMaxLength: number;
+
+  constructor(options: SweepStoreOptions) {
+    this.redis = options.redis;
+    this.keys = new StoreKeys(options.prefix ?? 'seedsweep');
+    this.eventsMaxLength = options.eventsMaxLength ?? 1_000_000;
+  }
+
+  /**
+   * Writes the sweep, its trial list, the trials' specs and their membership in one MULTI: a
+   * reader sees all of it or none of it.
+   */
+  async createSweep(sweep: NewSweep, trials: { key: string; spec: TrialSpec }[]): Promise<void> {
+    const record: SweepRecord = { ...sweep, lifecycle: 'active', cancelledAt: null };
+    const multi = this.redis.multi();
+    multi.hsetnx(this.keys.sweep(sweep.id), 'record', JSON.stringify(record));
+    multi.hset(this.keys.sweep(sweep.id), 'lifecycle', 'active');
+    multi.zadd(this.keys.sweeps, Date.parse(sweep.createdAt), sweep.id);
+    // Tells the aggregator there is a new sweep to draw, before any of its results arrive.
+    multi.xadd(
+      this.keys.events,
+      'MAXLEN',
+      '~',
+      String(this.eventsMaxLength),
+      '*',
+      'type',
+      'sweep',
+      'key',
+      sweep.id,
+    );
+    for (let i = 0; i < trials.length; i += BATCH) {
+      const batch = trials.slice(i, i + BATCH);
+      multi.rpush(this.keys.sweepTrials(sweep.id), ...batch.map((t) => t.key));
+    }
+    for (const trial of trials) {
+      multi.hsetnx(this.keys.trial(trial.key), 'spec', JSON.stringify(trial.spec));
+      multi.sadd(this.keys.trialSweeps(trial.key), sweep.id);
+    }
+    const replies = await multi.exec();
+    if (replies?.[0]?.[1] === 0) {
+      throw new StoreError('SWEEP_EXISTS', `sweep ${sweep.id} already exists`, {
+        key: this.keys.sweep(sweep.id),
+      });
+    }
+  }
+
+  /** Removes a sweep whose jobs could not be enqueued, so no half-submitted sweep remains. */
+  async deleteSweep(id: string): Promise<void> {
+    const keys = await this.sweepTrialKeys(id);
+    const multi = this.redis.multi();
+    for (const key of keys) multi.srem(this.keys.trialSweeps(key), id);
+    multi.del(this.keys.sweep(id), this.keys.sweepTrials(id), this.keys.sweepGrid(id));
+    multi.zrem(this.keys.sweeps, id);
+    await multi.exec();
+  }
+
+  async getSweep(id: string): Promise<SweepRecord | null> {
+    const [record, lifecycle, cancelledAt, reused, enqueued] = await this.redis.hmget(
+      this.keys.sweep(id),
+      'record',
+      'lifecycle',
+      'cancelledAt',
+      'reused',
+      'enqueued',
+    );
+    if (!record) return null;
+    const parsed = this.parse<SweepRecord>(record, this.keys.sweep(id));
+    return {
+      ...parsed,
+      reused: reused === null ? parsed.reused : Number(reused),
+      enqueued: enqueued === null ? parsed.enqueued : Number(enqueued),
+      lifecycle: lifecycle === 'cancelled' ? 'cancelled' : 'active',
+      cancelledAt: cancelledAt ?? null,
+    };
+  }
+
+  /** What the submission found already done and what it enqueued, known once jobs are added. */
+  async recordEnqueued(id: string, counts: { reused: number; enqueued: number }): Promise<void> {
+    await this.redis.hset(
+      this.keys.sweep(id),
+      'reused',
+      String(counts.reused),
+      'enqueued',
+      String(counts.enqueued),
+    );
+  }
+
+  /** Newest first. */
+  async listSweeps(options: { offset?: number; limit?: number } = {}): Promise<SweepRecord[]> {
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? 100;
+    const ids = await this.redis.zrevrange(this.keys.sweeps, offset, offset + limit - 1);
+    const sweeps = await Promise.all(ids.map((id) => this.getSweep(id)));
+    return sweeps.filter((s): s is SweepRecord => s !== null);
+  }
+
+  async countSweeps(): Promise<number> {
+    return this.redis.zcard(this.keys.sweeps);
+  }
+
+  /** Marks the sweep cancelled; false if it was already cancelled or does not exist. */
+  async cancelSweep(id: string, at = new Date()): Promise<boolean> {
+    const cancelled = await this.redis.eval(
+      CANCEL_SWEEP_SCRIPT,
+      1,
+      this.keys.sweep(id),
+      at.toISOString(),
+    );
+    return cancelled === 1;
+  }
+
+  /** The sweep's unique trial keys, in enqueue order. */
+  async sweepTrialKeys(id: string): Promise<string[]> {
+    return this.redis.lrange(this.keys.sweepTrials(id), 0, -1);
+  }
+
+  /** Ids of the sweeps that include the trial and are not cancelled. */
+  async liveSweepsOf(key: string): Promise<string[]> {
+    const ids = await this.redis.smembers(this.keys.trialSweeps(key));
+    const lifecycles = await Promise.all(
+      ids.map((id) => this.redis.hget(this.keys.sweep(id), 'lifecycle')),
+    );
+    return ids.filter((_, i) => lifecycles[i] === 'active');
+  }
+
+  async sweepsOf(key: string): Promise<string[]> {
+    return this.redis.smembers(this.keys.trialSweeps(key));
+  }
+
+  async getSpec(key: string): Promise<TrialSpec | null> {
+    const spec = await this.redis.hget(this.keys.trial(key), 'spec');
+    return spec ? this.parse<TrialSpec>(spec, this.keys.trial(key)) : null;
+  }
+
+  /** Writes the result unless one exists; true when this call wrote it. */
+  async writeResult(record: TrialRecord): Promise<boolean> {
+    const written = await this.redis.eval(
+      WRITE_RESULT_SCRIPT,
+      3,
+      this.keys.trial(record.key),
+      this.keys.events,
+      this.keys.counters,
+      JSON.stringify(record),
+      record.key,
+      String(this.eventsMaxLength),
+      JSON.stringify(summarise(record)),
+      String(Math.round(record.durationMs)),
+      String(record.epochsRun),
+    );
+    return written === 1;
+  }
+
+  /** Records a final failure unless a result exists; true when this call recorded it. */
+  async writeFailure(failure: TrialFailure): Promise<boolean> {
+    const written = await this.redis.eval(
+      WRITE_FAILURE_SCRIPT,
+      3,
+      this.keys.trial(failure.key),
+      this.keys.events,
+      this.keys.counters,
+      JSON.stringify(failure),
+      failure.key,
+      String(this.eventsMaxLength),
+    );
+    return written === 1;
+  }
+
+  async hasResult(key: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.trial(key), 'result')) === 1;
+  }
+
+  async getResult(key: string): Promise<TrialRecord | null> {
+    const result = await this.redis.hget(this.keys.trial(key), 'result');
+    return result ? this.parse<TrialRecord>(result, this.keys.trial(key)) : null;
+  }
+
+  /** Results and failures of many trials, in the order of `keys`, a pipeline per batch. */
+  async getOutcomes(
+    keys: string[],
+  ): Promise<{ result: TrialRecord | null; failure: TrialFailure | null }[]> {
+    const outcomes: { result: TrialRecord | null; failure: TrialFailure | null }[] = [];
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const batch = keys.slice(i, i + BATCH);
+      const pipeline = this.redis.pipeline();
+      for (const key of batch) pipeline.hmget(this.keys.trial(key), 'result', 'failure');
+      const replies = (await pipeline.exec()) ?? [];
+      replies.forEach(([error, value], j) => {
+        if (error) throw error;
+        const [result, failure] = value as [string | null, string | null];
+        const where = this.keys.trial(batch[j]!);
+        outcomes.push({
+          result: result ? this.parse<TrialRecord>(result, where) : null,
+          failure: failure ? this.parse<TrialFailure>(failure, where) : null,
+        });
+      });
+    }
+    return outcomes;
+  }
+
+  /** Summaries and failures of many trials, in the order of `keys`: cheap enough for polling. */
+  async getStates(keys: string[]): Promise<TrialState[]> {
+    const states: TrialState[] = [];
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const batch = keys.slice(i, i + BATCH);
+      const pipeline = this.redis.pipeline();
+      for (const key of batch) pipeline.hmget(this.keys.trial(key), 'summary', 'failure');
+      const replies = (await pipeline.exec()) ?? [];
+      replies.forEach(([error, value], j) => {
+        if (error) throw error;
+        const [summary, failure] = value as [string | null, string | null];
+        const where = this.keys.trial(batch[j]!);
+        states.push({
+          summary: summary ? this.parse<TrialSummary>(summary, where) : null,
+          failure: failure ? this.parse<TrialFailure>(failure, where) : null,
+        });
+      });
+    }
+    return states;
+  }
+
+  /** Which of `keys` already have a result, in order. */
+  async resultsPresent(keys: string[]): Promise<boolean[]> {
+    const present: boolean[] = [];
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const pipeline = this.redis.pipeline();
+      for (const key of keys.slice(i, i + BATCH)) pipeline.hexists(this.keys.trial(key), 'result');
+      const replies = (await pipeline.exec()) ?? [];
+      for (const [error, value] of replies) {
+        if (error) throw error;
+        present.push(value === 1);
+      }
+    }
+    return present;
+  }
+
+  /** The aggregator's latest grid of a sweep (the store does not look inside `grid`). */
+  async saveGrid<G>(stored: StoredGrid<G>): Promise<void> {
+    await this.redis.set(this.keys.sweepGrid(stored.sweepId), JSON.stringify(stored));
+  }
+
+  async getGrid<G>(id: string): Promise<StoredGrid<G> | null> {
+    const grid = await this.redis.get(this.keys.sweepGrid(id));
+    return grid ? this.parse<StoredGrid<G>>(grid, this.keys.sweepGrid(id)) : null;
+  }
+
+  /** The id of the newest event, or '0-0': start following there to miss nothing after now. */
+  async lastEventId(): Promise<string> {
+    const newest = await this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', 1);
+    return newest[0]?.[0] ?? '0-0';
+  }
+
+  /**
+   * Events after `afterId`. With `blockMs`, waits that long for one to arrive; the client is then
+   * blocked, so pass a connection reserved for reading.
+   */
+  async readEvents(
+    afterId: string,
+    options: { count?: number; blockMs?: number; redis?: Redis } = {},
+  ): Promise<StoreEvent[]> {
+    const redis = options.redis ?? this.redis;
+    const count = options.count ?? 1000;
+    const reply =
+      options.blockMs === undefined
+        ? await redis.xread('COUNT', count, 'STREAMS', this.keys.events, afterId)
+        : await redis.xread(
+            'COUNT',
+            count,
+            'BLOCK',
+            options.blockMs,
+            'STREAMS',
+            this.keys.events,
+            afterId,
+          );
+    const entries = reply?.[0]?.[1] ?? [];
+    return entries.map(([id, fields]) => {
+      const map = new Map<string, string>();
+      for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
+      return {
+        id,
+        type: eventType(map.get('type')),
+        key: map.get('key') ?? '',
+      };
+    });
+  }
+
+  async counters(): Promise<StoreCounters> {
+    const values = await this.redis.hgetall(this.keys.counters);
+    return {
+      results: Number(values.results ?? 0),
+      duplicateResults: Number(values.duplicateResults ?? 0),
+      failures: Number(values.failures ?? 0),
+      trainingMs: Number(values.trainingMs ?? 0),
+      epochs: Number(values.epochs ?? 0),
+    };
+  }
+
+  private parse<T>(json: string, key: string): T {
+    try {
+      return JSON.parse(json) as T;
+    } catch {
+      throw new StoreError('CORRUPT_RECORD', `${key} does not hold valid JSON`, { key });
+    }
+  }
+}
+
+function eventType(type: string | undefined): StoreEvent['type'] {
+  return type === 'failure' || type === 'sweep' ? type : 'result';
+}

@@ -1,0 +1,54 @@
+import type { LayerCounts } from './layer-counts.js';
+
+/** What a worker stores for a finished trial. JSON-safe: no NaN or Infinity anywhere. */
+export interface TrialRecord {
+  key: string;
+  testAccuracy: number;
+  /** Fraction of the majority class in the test set: a model that learnt nothing scores this. */
+  majorityRate: number;
+  testCount: number;
+  /** Mean training loss per epoch; null where it was not finite. */
+  trainLoss: (number | null)[];
+  epochsRun: number;
+  diverged: boolean;
+  divergedAtEpoch: number | null;
+  reinitializations: LayerCounts & { total: number; perEpoch: LayerCounts[] };
+  minAbsCgn: (number | null)[];
+  weightsHash: string;
+  /** The backend that really ran (the spec may say 'auto'). */
+  backend: string;
+  versions: Record<string, string>;
+  durationMs: number;
+  /** Which worker process wrote it: host and pid. */
+  worker: string;
+  /** BullMQ's attempt number (1 = first delivery). */
+  attempt: number;
+  finishedAt: string;
+}
+
+/** A trial that exhausted its attempts or could not run at all. */
+export interface TrialFailure {
+  key: string;
+  message: string;
+  code: string | null;
+  attempts: number;
+  worker: string;
+  failedAt: string;
+}
+
+/** The few fields of a result that statuses and grids need, stored beside it to read cheaply. */
+export interface TrialSummary {
+  testAccuracy: number;
+  diverged: boolean;
+  majorityRate: number;
+  durationMs: number;
+}
+
+export function summarise(record: TrialRecord): TrialSummary {
+  return {
+    testAccuracy: record.testAccuracy,
+    diverged: record.diverged,
+    majorityRate: record.majorityRate,
+    durationMs: record.durationMs,
+  };
+}
