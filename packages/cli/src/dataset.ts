@@ -1,6 +1,5 @@
-import path from 'node:path';
 import {
-  DATASET_COMMIT,
+  cacheLayout,
   loadRegion,
   resolveDataset,
   type PreparedRegion,
@@ -22,7 +21,7 @@ export async function datasetDir(env: CliEnv, log: (line: string) => void): Prom
   if (env.dataDir) return resolveDataset({ dataDir: env.dataDir });
   const announced = new Set<string>();
   return resolveDataset({
-    cacheDir: path.join(env.cacheRoot, 'crater-dataset', DATASET_COMMIT),
+    cacheDir: cacheLayout(env.cacheRoot).downloads,
     ...(env.dataUrl && { baseUrl: env.dataUrl }),
     onProgress: (p) => {
       if (announced.size === 0) {
@@ -45,7 +44,7 @@ export async function loadPreparedRegion(
   const dir = await datasetDir(env, log);
   return loadRegion(region, {
     dataDir: dir,
-    cacheDir: path.join(env.cacheRoot, 'prepared'),
+    cacheDir: cacheLayout(env.cacheRoot).prepared,
     ...flags,
   });
 }

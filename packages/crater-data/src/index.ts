@@ -7,6 +7,7 @@ export {
   type DatasetFile,
 } from './checksums.js';
 export { defaultCacheDir } from './cache-dir.js';
+export { cacheLayout, type CacheLayout } from './cache-layout.js';
 export {
   resolveDataset,
   type DownloadProgress,

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const envSchema = z.object({
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  SEEDSWEEP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
+    .default('seedsweep'),
+  /** Results arriving within this window update a sweep's grid once. */
+  AGGREGATOR_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface AggregatorEnv {
+  redisUrl: string;
+  prefix: string;
+  debounceMs: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class EnvError extends Error {
+  readonly code = 'INVALID_ENVIRONMENT';
+}
+
+/** Parsed once, in main.ts. An empty value means unset. */
+export function parseEnv(env: NodeJS.ProcessEnv): AggregatorEnv {
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(set);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    redisUrl: e.REDIS_URL,
+    prefix: e.SEEDSWEEP_PREFIX,
+    debounceMs: e.AGGREGATOR_DEBOUNCE_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,24 @@
+import type { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { TrialCanceller, TrialQueue } from '@seedsweep/queue';
+import type { SweepStore } from '@seedsweep/store';
+import type { SweepReader } from './sweep-reader.js';
+import type { SweepSubmitter } from './sweep-submitter.js';
+
+/** What the routes share, decorated onto the Fastify instance as `seedsweep`. */
+export interface AppContext {
+  redis: Redis;
+  store: SweepStore;
+  queue: TrialQueue;
+  queueEvents: QueueEvents;
+  submitter: SweepSubmitter;
+  reader: SweepReader;
+  canceller: TrialCanceller;
+  maxBodyBytes: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    seedsweep: AppContext;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Every error code the API can answer with, and its HTTP status: the one place that maps the
+ * typed errors of the packages (sweep-spec, store) and of the API itself to statuses.
+ */
+export const ERROR_REGISTRY = {
+  INVALID_SWEEP: { status: 422, title: 'The sweep definition is invalid' },
+  SWEEP_TOO_LARGE: { status: 422, title: 'The sweep has too many trials' },
+  MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  INVALID_REQUEST: { status: 400, title: 'The request is invalid' },
+  NOT_ACCEPTABLE: { status: 406, title: 'No acceptable representation' },
+  SWEEP_NOT_FOUND: { status: 404, title: 'No such sweep' },
+  UNKNOWN_CELL: { status: 404, title: 'No such cell in this sweep' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'The Idempotency-Key was used with another request body',
+  },
+  IDEMPOTENCY_IN_PROGRESS: {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still being processed',
+  },
+  GRID_NOT_READY: { status: 503, title: 'The grid has not been computed yet' },
+  REDIS_UNAVAILABLE: { status: 503, title: 'Redis is not reachable' },
+  INTERNAL: { status: 500, title: 'Internal server error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_REGISTRY;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_REGISTRY, code);
+}

@@ -1,0 +1,130 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import { describeTrial } from '@seedsweep/sweep-spec';
+import type { StoreEvent, SweepRecord } from '@seedsweep/store';
+import type { AppContext } from '../app-context.js';
+import { sweepParams } from './sweep-params.js';
+
+const HEARTBEAT_MS = 15_000;
+const FINAL_STATES = new Set(['done', 'failed', 'cancelled']);
+
+/**
+ * Server-sent events: `status` first and after every finished trial, `trial` as each trial of the
+ * sweep finishes or fails, `progress` per epoch of its running trials, `end` once it is over.
+ */
+export async function sweepEventRoutes(parent: FastifyInstance): Promise<void> {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/v1/sweeps/:id/events',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary:
+          'Server-sent events: status, trial (finished or failed), progress (per epoch), end',
+        params: sweepParams,
+      },
+    },
+    async (request, reply) => {
+      const sweep = await app.seedsweep.reader.sweep(request.params.id);
+      reply.hijack();
+      const stream = new SweepEventStream(app.seedsweep, sweep, reply.raw);
+      request.raw.on('close', () => stream.close());
+      await stream.run().catch((error: unknown) => {
+        request.log.warn({ err: error, sweepId: sweep.id }, 'event stream ended with an error');
+        stream.close();
+      });
+    },
+  );
+}
+
+class SweepEventStream {
+  private closed = false;
+  private readonly reader: Redis;
+  private keys = new Set<string>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
+    const key = jobId.startsWith('t-') ? jobId.slice(2) : '';
+    if (this.keys.has(key)) this.send('progress', { key, ...(data as object) });
+  };
+
+  constructor(
+    private readonly context: AppContext,
+    private sweep: SweepRecord,
+    private readonly raw: ServerResponse,
+  ) {
+    this.reader = context.redis.duplicate();
+  }
+
+  async run(): Promise<void> {
+    const { store, queueEvents } = this.context;
+    this.raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    // Read the stream position before the status, so no event between the two is lost.
+    let lastId = await store.lastEventId();
+    this.keys = new Set(await store.sweepTrialKeys(this.sweep.id));
+    if (await this.sendStatus()) return;
+    queueEvents.on('progress', this.onProgress);
+    this.heartbeat = setInterval(() => this.raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    while (!this.closed) {
+      const events = await store.readEvents(lastId, { blockMs: 5_000, redis: this.reader });
+      const mine = events.filter((e) => this.keys.has(e.key));
+      lastId = events.at(-1)?.id ?? lastId;
+      for (const event of mine) await this.sendTrial(event);
+      if (mine.length > 0 || events.length === 0) {
+        this.sweep = (await store.getSweep(this.sweep.id)) ?? this.sweep;
+        if (mine.length > 0 || this.sweep.lifecycle === 'cancelled') {
+          if (await this.sendStatus()) return;
+        }
+      }
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.context.queueEvents.off('progress', this.onProgress);
+    this.reader.disconnect();
+    if (!this.raw.writableEnded) this.raw.end();
+  }
+
+  /** Sends the status; true (and the stream ends) once the sweep is over. */
+  private async sendStatus(): Promise<boolean> {
+    const status = await this.context.reader.status(this.sweep);
+    this.send('status', status);
+    if (!FINAL_STATES.has(status.state)) return false;
+    this.send('end', { state: status.state });
+    this.close();
+    return true;
+  }
+
+  private async sendTrial(event: StoreEvent): Promise<void> {
+    const { store } = this.context;
+    const spec = await store.getSpec(event.key);
+    const label = spec ? describeTrial(spec) : event.key;
+    if (event.type === 'result') {
+      const result = await store.getResult(event.key);
+      this.send('trial', {
+        key: event.key,
+        label,
+        state: 'done',
+        testAccuracy: result?.testAccuracy ?? null,
+        diverged: result?.diverged ?? null,
+        durationMs: result?.durationMs ?? null,
+      });
+    } else {
+      this.send('trial', { key: event.key, label, state: 'failed' });
+    }
+  }
+
+  private send(event: string, data: unknown): void {
+    if (this.closed || this.raw.writableEnded) return;
+    this.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+}

@@ -1,0 +1,113 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { renderGridSvg, renderSeedsSvg } from '@seedsweep/figures';
+import type { SweepPlan } from '@seedsweep/sweep-spec';
+import { ApiError } from '../errors/index.js';
+import { sweepParams } from './sweep-params.js';
+
+const numberParam = z.string().min(1).transform(Number).refine(Number.isFinite, 'must be a number');
+
+/** The grid as JSON and the paper's two figures as SVG. */
+export async function sweepFigureRoutes(parent: FastifyInstance): Promise<void> {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/v1/sweeps/:id/grid',
+    {
+      schema: {
+        tags: ['results'],
+        summary:
+          'Per group and (tau, P) cell: seeds done, mean accuracy, mean gain paired by seed, sd, 95% CI, W/T/L, Wilcoxon p, recovered, harmed, diverged',
+        params: sweepParams,
+      },
+    },
+    async (request) => {
+      const { reader } = app.seedsweep;
+      const sweep = await reader.sweep(request.params.id);
+      const stored = await reader.grid(sweep);
+      if (!stored) throw gridNotReady(sweep.id);
+      return stored;
+    },
+  );
+
+  app.get(
+    '/v1/sweeps/:id/grid.svg',
+    {
+      schema: {
+        tags: ['results'],
+        summary: "Heatmaps of mean gain over (tau, P), one per group (the paper's Figure 3)",
+        params: sweepParams,
+      },
+    },
+    async (request, reply) => {
+      const { reader } = app.seedsweep;
+      const sweep = await reader.sweep(request.params.id);
+      const stored = await reader.grid(sweep);
+      if (!stored) throw gridNotReady(sweep.id);
+      const title = `${sweep.name}: mean gain of RandomOut over the baseline, paired by seed`;
+      return reply.type('image/svg+xml').send(renderGridSvg(stored.grid, { title }));
+    },
+  );
+
+  app.get(
+    '/v1/sweeps/:id/seeds.svg',
+    {
+      schema: {
+        tags: ['results'],
+        summary:
+          "Accuracies of every seed in one cell, sorted, RandomOut beside the baseline (the paper's Figure 4)",
+        params: sweepParams,
+        querystring: z.object({
+          region: z.string().min(1).optional(),
+          group: z.string().min(1).optional(),
+          tau: numberParam,
+          p: numberParam,
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { reader } = app.seedsweep;
+      const sweep = await reader.sweep(request.params.id);
+      const { region, group, tau, p } = request.query;
+      const groupId = group ?? onlyGroupOf(reader.plan(sweep), region);
+      const { seeds, majorityRate } = await reader.seeds(sweep, groupId, tau, p);
+      const margin = sweep.definition.analysis.failureMargin;
+      const svg = renderSeedsSvg({
+        title: `${sweep.name}: ${groupId}, tau=${tau}, P=${p}%: seeds sorted by test accuracy`,
+        seeds,
+        failureThreshold: majorityRate === null ? null : majorityRate + margin,
+      });
+      return reply.type('image/svg+xml').send(svg);
+    },
+  );
+}
+
+/** `region` names a group when the region has exactly one; otherwise `group` must. */
+function onlyGroupOf(plan: SweepPlan, region: string | undefined): string {
+  const candidates = plan.groups.filter((g) => region === undefined || g.region === region);
+  if (candidates.length === 1) return candidates[0]!.id;
+  const ids = plan.groups.map((g) => g.id).join(', ');
+  throw new ApiError(
+    'INVALID_REQUEST',
+    candidates.length === 0
+      ? `the sweep has no region ${region}; its groups: ${ids}`
+      : `give ?group= (one of: ${candidates.map((g) => g.id).join(', ')})`,
+    {
+      errors: [
+        {
+          path: region === undefined ? 'querystring.region' : 'querystring.group',
+          message: 'names no single group',
+        },
+      ],
+    },
+  );
+}
+
+function gridNotReady(id: string): ApiError {
+  return new ApiError(
+    'GRID_NOT_READY',
+    `the aggregator has not computed a grid for ${id} yet; is it running?`,
+    { sweepId: id },
+  );
+}

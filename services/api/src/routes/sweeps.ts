@@ -1,0 +1,153 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { sweepDefinitionSchema, type SweepFormat } from '@seedsweep/sweep-spec';
+import { ApiError } from '../errors/index.js';
+import { sweepParams } from './sweep-params.js';
+
+const JSON_TYPES = ['application/json'];
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+
+interface SweepBody {
+  format: SweepFormat;
+  text: string;
+}
+
+/**
+ * Submit, list, read and cancel sweeps. The body of POST is kept as text and parsed by
+ * sweep-spec, so JSON and YAML get the same validation and the same errors, with line numbers.
+ */
+export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  app.removeAllContentTypeParsers();
+  for (const [types, format] of [
+    [JSON_TYPES, 'json'],
+    [YAML_TYPES, 'yaml'],
+  ] as const) {
+    app.addContentTypeParser([...types], { parseAs: 'string' }, (_request, text, done) => {
+      done(null, { format, text: String(text) } satisfies SweepBody);
+    });
+  }
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    done(
+      new ApiError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted; send the sweep as application/json or application/yaml`,
+      ),
+      undefined,
+    );
+  });
+
+  app.post(
+    '/v1/sweeps',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary:
+          'Submit a sweep (JSON or YAML); enqueues only the trials not already done or queued',
+        headers: z.object({
+          'idempotency-key': z
+            .string()
+            .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters')
+            .optional(),
+        }),
+        body: sweepDefinitionSchema,
+      },
+      // The body arrives as text and sweep-spec validates it (with line numbers for YAML); the
+      // schemas above document the route, and the header is checked below.
+      validatorCompiler: () => (value: unknown) => ({ value }),
+    },
+    async (request, reply) => {
+      const body = request.body as unknown as SweepBody | undefined;
+      if (!body || body.text.trim() === '') {
+        throw new ApiError('MALFORMED_BODY', 'the request has no body; send a sweep definition');
+      }
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+        throw new ApiError(
+          'INVALID_REQUEST',
+          'Idempotency-Key must be 1-200 visible ASCII characters',
+        );
+      }
+      const { response, replayed } = await app.seedsweep.submitter.submit(
+        body.text,
+        body.format,
+        key,
+      );
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply
+        .status(replayed ? 200 : 201)
+        .header('location', `/v1/sweeps/${response.id}`)
+        .send({ ...response, links: links(response.id) });
+    },
+  );
+
+  app.get(
+    '/v1/sweeps',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'List sweeps, newest first, with their states and counts',
+        querystring: z.object({
+          offset: z.coerce.number().int().min(0).default(0),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
+      },
+    },
+    async (request) => {
+      const { offset, limit } = request.query;
+      const { total, sweeps } = await app.seedsweep.reader.list(offset, limit);
+      return { total, offset, limit, sweeps: sweeps.map((s) => ({ ...s, links: links(s.id) })) };
+    },
+  );
+
+  app.get(
+    '/v1/sweeps/:id',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'A sweep: state, counts per state, ETA, running trials, the definition',
+        params: sweepParams,
+      },
+    },
+    async (request) => {
+      const { reader } = app.seedsweep;
+      const sweep = await reader.sweep(request.params.id);
+      const status = await reader.status(sweep);
+      return { ...status, definition: sweep.definition, links: links(sweep.id) };
+    },
+  );
+
+  app.delete(
+    '/v1/sweeps/:id',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary:
+          'Cancel a sweep: its waiting trials that no other live sweep needs are removed, running ones stopped',
+        params: sweepParams,
+      },
+    },
+    async (request) => {
+      const { reader, store, canceller } = app.seedsweep;
+      const sweep = await reader.sweep(request.params.id);
+      const cancelledNow = await store.cancelSweep(sweep.id);
+      const outcome = await canceller.cancelSweep(sweep.id);
+      request.log.info({ sweepId: sweep.id, cancelledNow, ...outcome }, 'sweep cancelled');
+      const status = await reader.status((await store.getSweep(sweep.id))!);
+      return { ...status, alreadyCancelled: !cancelledNow, cancellation: outcome };
+    },
+  );
+}
+
+function links(id: string): Record<string, string> {
+  const base = `/v1/sweeps/${id}`;
+  return {
+    self: base,
+    events: `${base}/events`,
+    trials: `${base}/trials`,
+    grid: `${base}/grid`,
+    gridSvg: `${base}/grid.svg`,
+    seedsSvg: `${base}/seeds.svg`,
+  };
+}

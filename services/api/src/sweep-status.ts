@@ -1,0 +1,88 @@
+import type { SweepRecord, TrialState } from '@seedsweep/store';
+
+export type SweepState = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface TrialCounts {
+  queued: number;
+  running: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface RunningTrial {
+  key: string;
+  label: string;
+  epoch: number | null;
+  epochs: number | null;
+}
+
+export interface SweepStatus {
+  id: string;
+  name: string;
+  createdAt: string;
+  cancelledAt: string | null;
+  state: SweepState;
+  trials: number;
+  reused: number;
+  enqueued: number;
+  counts: TrialCounts;
+  /** Mean training time of the sweep's finished trials. */
+  meanTrialSeconds: number | null;
+  /** Remaining trials x mean trial time / trials running now; null until a trial has finished. */
+  etaSeconds: number | null;
+  running: RunningTrial[];
+}
+
+/**
+ * A sweep's state from its trials': done when every trial has a result, failed when the rest
+ * failed for good, cancelled once cancelled, running once anything ran, else queued.
+ */
+export function sweepStatus(
+  sweep: SweepRecord,
+  keys: string[],
+  states: TrialState[],
+  running: RunningTrial[],
+): SweepStatus {
+  const runningKeys = new Set(running.map((r) => r.key));
+  const counts: TrialCounts = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
+  let durationMs = 0;
+  states.forEach((state, i) => {
+    if (state.summary) {
+      counts.done += 1;
+      durationMs += state.summary.durationMs;
+    } else if (state.failure) counts.failed += 1;
+    else if (runningKeys.has(keys[i]!)) counts.running += 1;
+    else if (sweep.lifecycle === 'cancelled') counts.cancelled += 1;
+    else counts.queued += 1;
+  });
+  const meanMs = counts.done > 0 ? durationMs / counts.done : null;
+  const remaining = counts.queued + counts.running;
+  return {
+    id: sweep.id,
+    name: sweep.name,
+    createdAt: sweep.createdAt,
+    cancelledAt: sweep.cancelledAt,
+    state: stateOf(sweep, counts),
+    trials: sweep.trials,
+    reused: sweep.reused,
+    enqueued: sweep.enqueued,
+    counts,
+    meanTrialSeconds: meanMs === null ? null : round(meanMs / 1000),
+    etaSeconds:
+      meanMs === null ? null : round((remaining * meanMs) / 1000 / Math.max(1, counts.running)),
+    running,
+  };
+}
+
+function stateOf(sweep: SweepRecord, counts: TrialCounts): SweepState {
+  if (sweep.lifecycle === 'cancelled') return 'cancelled';
+  if (counts.done === sweep.trials) return 'done';
+  if (counts.queued === 0 && counts.running === 0 && counts.failed > 0) return 'failed';
+  if (counts.running > 0 || counts.done > 0 || counts.failed > 0) return 'running';
+  return 'queued';
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,74 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const count = (fallback: number) => z.coerce.number().int().min(1).max(1024).default(fallback);
+
+const envSchema = z.object({
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key (store and BullMQ); one prefix is one deployment. */
+  SEEDSWEEP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
+    .default('seedsweep'),
+  /** Trials trained at once, each in its own process; default one per core. */
+  WORKER_CONCURRENCY: count(os.availableParallelism()),
+  /** After SIGTERM, how long running trials may take to finish before they are cut off. */
+  WORKER_GRACE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
+  /** Times a job may be found stalled (its worker gone) before it fails; above 1, see README. */
+  WORKER_MAX_STALLED: z.coerce.number().int().min(2).max(100).default(3),
+  /** How long a job's lock lasts without renewal: how soon a dead worker's trial runs elsewhere. */
+  WORKER_LOCK_SECONDS: z.coerce.number().min(5).max(3600).default(30),
+  /** Name in logs and in every result this worker writes; default host:pid. */
+  WORKER_NAME: z.string().min(1).optional(),
+  CRATER_DATA_DIR: z.string().min(1).optional(),
+  CRATER_DATA_URL: z.url().optional(),
+  SEEDSWEEP_CACHE_DIR: z.string().min(1).optional(),
+  XDG_CACHE_HOME: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface WorkerEnv {
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  graceMs: number;
+  maxStalledCount: number;
+  lockDurationMs: number;
+  workerName: string;
+  dataDir: string | undefined;
+  dataUrl: string | undefined;
+  cacheRoot: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class EnvError extends Error {
+  readonly code = 'INVALID_ENVIRONMENT';
+}
+
+/** Parsed once at start-up, in main.ts and in each sandboxed trial process. */
+export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
+  // `VAR=` in a compose file or a shell means "not set".
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(set);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const xdg = e.XDG_CACHE_HOME && path.isAbsolute(e.XDG_CACHE_HOME) ? e.XDG_CACHE_HOME : undefined;
+  return {
+    redisUrl: e.REDIS_URL,
+    prefix: e.SEEDSWEEP_PREFIX,
+    concurrency: e.WORKER_CONCURRENCY,
+    graceMs: e.WORKER_GRACE_SECONDS * 1000,
+    maxStalledCount: e.WORKER_MAX_STALLED,
+    lockDurationMs: e.WORKER_LOCK_SECONDS * 1000,
+    workerName: e.WORKER_NAME ?? `${os.hostname()}:${process.pid}`,
+    dataDir: e.CRATER_DATA_DIR,
+    dataUrl: e.CRATER_DATA_URL,
+    cacheRoot:
+      e.SEEDSWEEP_CACHE_DIR ?? path.join(xdg ?? path.join(os.homedir(), '.cache'), 'seedsweep'),
+    logLevel: e.LOG_LEVEL,
+  };
+}

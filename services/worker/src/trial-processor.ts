@@ -1,0 +1,41 @@
+/**
+ * The sandboxed processor: BullMQ runs this file in a child process per concurrent trial, so the
+ * CPU-bound training never blocks the parent's event loop, where lock renewal and stalled-job
+ * checks run. A child handles one job at a time and is reused for the next.
+ */
+import type { SandboxedJob } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { TrialJobData, TrialJobResult, TrialProgress } from '@seedsweep/queue';
+import { SweepStore } from '@seedsweep/store';
+import { parseEnv } from './env.js';
+import { RegionData } from './region-data.js';
+import { TrialRunner } from './trial-runner.js';
+
+let runner: TrialRunner | undefined;
+
+function trialRunner(): TrialRunner {
+  if (runner) return runner;
+  const env = parseEnv(process.env);
+  const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+  runner = new TrialRunner({
+    store: new SweepStore({ redis, prefix: env.prefix }),
+    regions: new RegionData(env),
+    workerName: env.workerName,
+  });
+  return runner;
+}
+
+export default async function processTrial(
+  job: SandboxedJob<TrialJobData, TrialJobResult>,
+  _token?: string,
+  signal?: AbortSignal,
+): Promise<TrialJobResult> {
+  return trialRunner().run(
+    {
+      data: job.data,
+      attemptsMade: job.attemptsMade,
+      updateProgress: (progress: TrialProgress) => job.updateProgress(progress),
+    },
+    signal,
+  );
+}

@@ -1,0 +1,143 @@
+import { UnrecoverableError } from 'bullmq';
+import { trialJobDataShape, type TrialJobResult, type TrialProgress } from '@seedsweep/queue';
+import type { SweepStore, TrialRecord } from '@seedsweep/store';
+import { trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
+import {
+  InvalidTrainConfigError,
+  selectBackend,
+  train,
+  TRAINER_VERSION,
+  TrainingAbortedError,
+  type TrainResult,
+} from '@seedsweep/trainer';
+import { ABORT_REASONS } from './abort-reasons.js';
+import type { RegionData } from './region-data.js';
+
+/** The parts of a BullMQ job (sandboxed or not) a trial needs. */
+export interface TrialJobHandle {
+  data: unknown;
+  attemptsMade: number;
+  updateProgress(progress: TrialProgress): Promise<void>;
+}
+
+export interface TrialRunnerOptions {
+  store: SweepStore;
+  regions: RegionData;
+  workerName: string;
+}
+
+/**
+ * Trains one trial and writes its result once. A payload that cannot be right (bad shape, a key
+ * that is not its spec's hash, another trainer version) fails for good: retrying cannot fix it.
+ */
+export class TrialRunner {
+  constructor(private readonly options: TrialRunnerOptions) {}
+
+  async run(job: TrialJobHandle, signal?: AbortSignal): Promise<TrialJobResult> {
+    const { key, spec } = this.validate(job.data);
+    const existing = await this.options.store.getResult(key);
+    if (existing)
+      return { key, written: false, skipped: true, testAccuracy: existing.testAccuracy };
+
+    const data = await this.options.regions.load(spec.region, spec.dataset, spec.dataset.identity);
+    if (data.identityHash !== spec.dataset.identity) {
+      throw new UnrecoverableError(
+        `the trial wants dataset ${spec.dataset.identity}, this worker prepares ${data.identityHash}`,
+      );
+    }
+    await selectBackend(spec.backend);
+    const result = await this.train(spec, data, job, signal);
+    const record = this.record(key, result, data.test.y, job.attemptsMade + 1);
+    const written = await this.options.store.writeResult(record);
+    return { key, written, skipped: false, testAccuracy: result.testAccuracy };
+  }
+
+  private validate(data: unknown): { key: string; spec: TrialSpec } {
+    const shape = trialJobDataShape.safeParse(data);
+    if (!shape.success) {
+      const issue = shape.error.issues[0]!;
+      throw new UnrecoverableError(`invalid job data: ${issue.path.join('.')}: ${issue.message}`);
+    }
+    const spec = shape.data.spec as unknown as TrialSpec;
+    let computed: string;
+    try {
+      computed = trialKey(spec);
+    } catch (error) {
+      throw new UnrecoverableError(`invalid trial spec: ${(error as Error).message}`);
+    }
+    if (computed !== shape.data.key) {
+      throw new UnrecoverableError(
+        `the job's key ${shape.data.key} is not its spec's (${computed})`,
+      );
+    }
+    if (spec.trainerVersion !== TRAINER_VERSION) {
+      throw new UnrecoverableError(
+        `the trial needs trainer version ${spec.trainerVersion}; this worker runs ${TRAINER_VERSION}`,
+      );
+    }
+    return { key: shape.data.key, spec };
+  }
+
+  private async train(
+    spec: TrialSpec,
+    data: Parameters<typeof train>[1],
+    job: TrialJobHandle,
+    signal: AbortSignal | undefined,
+  ): Promise<TrainResult> {
+    try {
+      return await train(spec.train, data, {
+        ...(signal && { signal }),
+        onEpoch: (p) => {
+          // Progress is advisory: a lost update must never fail the trial.
+          job
+            .updateProgress({
+              epoch: p.epoch,
+              epochs: p.epochs,
+              trainLoss: p.trainLoss,
+              reinitializations: p.reinitializations.conv1 + p.reinitializations.conv2,
+            })
+            .catch(() => {});
+        },
+      });
+    } catch (error) {
+      if (error instanceof InvalidTrainConfigError) throw new UnrecoverableError(error.message);
+      if (error instanceof TrainingAbortedError && signal?.reason === ABORT_REASONS.cancelled) {
+        throw new UnrecoverableError('cancelled: no live sweep needs this trial');
+      }
+      if (error instanceof TrainingAbortedError) {
+        throw new Error(`interrupted (${String(signal?.reason)}); another worker will retry it`);
+      }
+      throw error;
+    }
+  }
+
+  private record(
+    key: string,
+    result: TrainResult,
+    labels: Uint8Array,
+    attempt: number,
+  ): TrialRecord {
+    let craters = 0;
+    for (const label of labels) craters += label;
+    const majority = Math.max(craters, labels.length - craters);
+    return {
+      key,
+      testAccuracy: result.testAccuracy,
+      majorityRate: labels.length > 0 ? majority / labels.length : 0,
+      testCount: labels.length,
+      trainLoss: result.trainLoss,
+      epochsRun: result.epochsRun,
+      diverged: result.diverged,
+      divergedAtEpoch: result.divergedAtEpoch,
+      reinitializations: result.reinitializations,
+      minAbsCgn: result.minAbsCgn,
+      weightsHash: result.weightsHash,
+      backend: result.backend,
+      versions: result.versions,
+      durationMs: result.durationMs,
+      worker: this.options.workerName,
+      attempt,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+}

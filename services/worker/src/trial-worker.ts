@@ -1,0 +1,150 @@
+import { fileURLToPath } from 'node:url';
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  bullPrefix,
+  subscribeToCancellations,
+  TRIAL_QUEUE,
+  type TrialJobData,
+  type TrialJobResult,
+} from '@seedsweep/queue';
+import type { SweepStore } from '@seedsweep/store';
+import { ABORT_REASONS } from './abort-reasons.js';
+
+export const TRIAL_PROCESSOR_FILE = fileURLToPath(new URL('./trial-processor.js', import.meta.url));
+
+export interface TrialWorkerOptions {
+  /** For BullMQ; it duplicates the connection for its blocking calls. */
+  connection: Redis;
+  /** A connection of its own for the cancel channel (a subscribed client can do nothing else). */
+  subscriber: Redis;
+  store: SweepStore;
+  prefix: string;
+  concurrency: number;
+  maxStalledCount: number;
+  lockDurationMs: number;
+  log: Logger;
+  /**
+   * The environment of the sandboxed trial processes, which parse it as main.ts does (they are
+   * entry points of their own): Redis, prefix, dataset and cache locations.
+   */
+  childEnv: NodeJS.ProcessEnv;
+}
+
+export type CloseOutcome = 'finished' | 'cut-off';
+
+/**
+ * A BullMQ worker that trains trials in sandboxed processes, stops trials whose sweep was
+ * cancelled, records final failures, and shuts down within a grace period.
+ */
+export class TrialWorker {
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  private constructor(
+    private readonly worker: Worker<TrialJobData, TrialJobResult>,
+    private readonly options: TrialWorkerOptions,
+  ) {}
+
+  static async start(options: TrialWorkerOptions): Promise<TrialWorker> {
+    const worker = new Worker<TrialJobData, TrialJobResult>(TRIAL_QUEUE, TRIAL_PROCESSOR_FILE, {
+      connection: options.connection,
+      prefix: bullPrefix(options.prefix),
+      concurrency: options.concurrency,
+      // A trial cut off by a crash or a deploy comes back this many times before it fails.
+      maxStalledCount: options.maxStalledCount,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.lockDurationMs,
+      autorun: false,
+      workerForkOptions: { env: options.childEnv },
+    });
+    const trialWorker = new TrialWorker(worker, options);
+    trialWorker.listen();
+    trialWorker.unsubscribe = await subscribeToCancellations(
+      options.subscriber,
+      options.store.keys.cancelChannel,
+      (jobId) => {
+        if (worker.cancelJob(jobId, ABORT_REASONS.cancelled)) {
+          options.log.info({ jobId }, 'trial cancelled: its sweep was cancelled');
+        }
+      },
+    );
+    void worker.run();
+    await worker.waitUntilReady();
+    return trialWorker;
+  }
+
+  /** Resolves once this worker is idle (no job running). */
+  get running(): boolean {
+    return this.worker.isRunning();
+  }
+
+  /**
+   * Stops taking jobs and lets running trials finish. After `graceMs` they are aborted: they fail
+   * with a retryable error, so another worker picks them up at once.
+   */
+  async close(graceMs: number): Promise<CloseOutcome> {
+    await this.unsubscribe?.();
+    const closing = this.worker.close();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const first = await Promise.race([closing.then(() => 'closed' as const), timeout]);
+    clearTimeout(timer);
+    if (first === 'closed') return 'finished';
+    this.options.log.warn('grace period over: interrupting running trials');
+    this.worker.cancelAllJobs(ABORT_REASONS.shutdown);
+    await closing;
+    return 'cut-off';
+  }
+
+  private listen(): void {
+    const { log } = this.options;
+    this.worker.on('active', (job) =>
+      log.info({ jobId: job.id, attempt: job.attemptsMade + 1 }, 'trial started'),
+    );
+    this.worker.on('completed', (job, result) =>
+      log.info(
+        {
+          jobId: job.id,
+          testAccuracy: result.testAccuracy,
+          written: result.written,
+          skipped: result.skipped,
+        },
+        'trial finished',
+      ),
+    );
+    this.worker.on('failed', (job, error) => {
+      if (job) void this.recordIfFinal(job, error);
+    });
+    this.worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  }
+
+  /** Only a job that will not run again is a failed trial; a retry or a cancellation is not. */
+  private async recordIfFinal(job: Job<TrialJobData, TrialJobResult>, error: Error): Promise<void> {
+    const { log, store } = this.options;
+    try {
+      const state = await job.getState();
+      if (error.message.startsWith('cancelled')) return;
+      if (state !== 'failed') {
+        log.warn(
+          { jobId: job.id, err: error.message, state },
+          'trial attempt failed; it will be retried',
+        );
+        return;
+      }
+      log.error({ jobId: job.id, err: error.message }, 'trial failed');
+      await store.writeFailure({
+        key: job.data.key,
+        message: error.message,
+        code: (error as { code?: string }).code ?? error.name ?? null,
+        attempts: job.attemptsMade,
+        worker: `${process.pid}`,
+        failedAt: new Date().toISOString(),
+      });
+    } catch (storeError) {
+      log.error({ jobId: job.id, err: storeError }, 'could not record a trial failure');
+    }
+  }
+}
