@@ -7,6 +7,7 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'services/*/src/**/*.test.ts',
       'services/*/test/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     globalSetup: ['./vitest.global-setup.ts'],
     // Training tests are CPU-bound; two cores, so two forks.

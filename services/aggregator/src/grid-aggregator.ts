@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -18,15 +19,18 @@ export interface GridAggregatorOptions {
  * Keeps every sweep's grid current. At start-up it notes the events stream's position, then
  * rebuilds every sweep from the stored results, then follows the stream from the noted position:
  * a restart or a missed event loses nothing, and a grid depends on the stored results only.
+ * Emits `updated` with each grid it saves.
  */
-export class GridAggregator {
+export class GridAggregator extends EventEmitter<{ updated: [StoredGrid<SweepGrid>] }> {
   private readonly plans = new PlanCache(64);
   /** Summaries of finished trials seen so far; results are write-once, so they never go stale. */
   private readonly summaries = new Map<string, TrialSummary>();
   private closed = false;
   private following: Promise<void> | undefined;
 
-  constructor(private readonly options: GridAggregatorOptions) {}
+  constructor(private readonly options: GridAggregatorOptions) {
+    super();
+  }
 
   /** Rebuilds all grids, then follows new events until close(). Resolves once rebuilt. */
   async start(): Promise<void> {
@@ -59,6 +63,7 @@ export class GridAggregator {
     });
     const stored: StoredGrid<SweepGrid> = { sweepId, updatedAt: new Date().toISOString(), grid };
     await store.saveGrid(stored);
+    this.emit('updated', stored);
     return stored;
   }
 

@@ -1,0 +1,225 @@
+import { QueueEvents } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { bullPrefix, TRIAL_QUEUE, trialJobId } from '@seedsweep/queue';
+import { buildSweepGrid } from '@seedsweep/stats';
+import { planSweep, type SweepDefinition } from '@seedsweep/sweep-spec';
+import { LocalStack } from './local-stack.js';
+import { readEvents, type ServerEvent } from './sse.js';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await LocalStack.start(inject('redisUrl'));
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const tiny = (name: string, taus = '[1e-3, 1e-9]') => `
+name: ${name}
+regions: [East]
+seeds: {from: 0, to: 1}
+randomout:
+  tau: ${taus}
+  activePercent: [50, 100]
+training:
+  epochs: 2
+`;
+
+async function post(body: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${stack.baseUrl}/v1/sweeps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/yaml', ...headers },
+    body,
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+async function get(path: string) {
+  const response = await fetch(`${stack.baseUrl}${path}`);
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    text: await response.text(),
+  };
+}
+
+/** Follows a sweep's events until the server sends `end`. */
+function untilEnd(id: string, onEvent?: (event: ServerEvent) => void | Promise<void>) {
+  return readEvents(`${stack.baseUrl}/v1/sweeps/${id}/events`, (e) => e.event === 'end', onEvent);
+}
+
+/** The grid recomputed from the stored results alone, as a reader of the paper would. */
+async function recomputedGrid(id: string) {
+  const sweep = (await stack.store.getSweep(id))!;
+  const plan = planSweep(sweep.definition as SweepDefinition, {
+    trainerVersion: sweep.trainerVersion,
+  });
+  const keys = plan.trials.map((t) => t.key);
+  const states = await stack.store.getStates(keys);
+  const byKey = new Map(keys.map((key, i) => [key, states[i]?.summary ?? undefined]));
+  return buildSweepGrid(plan, (key) => byKey.get(key), {
+    margin: sweep.definition.analysis.failureMargin,
+  });
+}
+
+/** Resolves with the aggregator's grid of `id` once it counts `done` results. */
+function aggregatedGrid(id: string, done: number) {
+  return new Promise<unknown>((resolve) => {
+    const check = (stored: { sweepId: string; grid: { trials: { done: number } } }) => {
+      if (stored.sweepId === id && stored.grid.trials.done === done) {
+        stack.aggregator?.off('updated', check);
+        resolve(stored.grid);
+      }
+    };
+    stack.aggregator!.on('updated', check);
+    // It may have drawn the final grid already.
+    void stack.store
+      .getGrid<{ trials: { done: number } }>(id)
+      .then((stored) => stored && check(stored));
+  });
+}
+
+describe('a sweep, end to end', () => {
+  it('trains every trial once, reports progress, and ends in the grid a recomputation gives', async () => {
+    const created = await post(tiny('tiny'));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ trials: 10, reused: 0, enqueued: 10 });
+    const id = created.body.id as string;
+    expect(created.headers.get('location')).toBe(`/v1/sweeps/${id}`);
+
+    const finalGrid = aggregatedGrid(id, 10);
+    const events = await untilEnd(id);
+    const trials = events.filter((e) => e.event === 'trial');
+    expect(trials).toHaveLength(10);
+    expect(new Set(trials.map((e) => (e.data as { key: string }).key)).size).toBe(10);
+    expect(events.some((e) => e.event === 'progress')).toBe(true);
+    expect(events.at(-1)?.data).toEqual({ state: 'done' });
+
+    const status = JSON.parse((await get(`/v1/sweeps/${id}`)).text);
+    expect(status).toMatchObject({
+      state: 'done',
+      counts: { done: 10, queued: 0, running: 0, failed: 0 },
+    });
+    expect(status.etaSeconds).toBe(0);
+
+    const grid = await finalGrid;
+    expect(grid).toEqual(await recomputedGrid(id));
+    const served = JSON.parse((await get(`/v1/sweeps/${id}/grid`)).text);
+    expect(served.grid).toEqual(grid);
+    const cell = served.grid.groups[0].cells[0][0];
+    expect(cell).toMatchObject({ tau: 0.001, activePercent: 50, n: 2, done: 2 });
+
+    const csv = await get(`/v1/sweeps/${id}/trials?format=csv`);
+    expect(csv.type).toContain('text/csv');
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines).toHaveLength(11);
+    expect(lines.slice(1).every((line) => line.includes(',done,0.'))).toBe(true);
+
+    const gridSvg = await get(`/v1/sweeps/${id}/grid.svg`);
+    expect(gridSvg.type).toContain('image/svg+xml');
+    expect(gridSvg.text).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const seedsSvg = await get(`/v1/sweeps/${id}/seeds.svg?region=East&tau=1e-9&p=100`);
+    expect(seedsSvg.type).toContain('image/svg+xml');
+    expect(seedsSvg.text).toContain('1e-9');
+    expect((await get(`/v1/sweeps/${id}/seeds.svg?region=East&tau=0.5&p=100`)).status).toBe(404);
+
+    // Nothing is trained twice: the same sweep again reuses everything...
+    const again = await post(tiny('tiny again'));
+    expect(again.body).toMatchObject({ trials: 10, reused: 10, reusedResults: 10, enqueued: 0 });
+    // ...and an overlapping one enqueues only its new cells.
+    const wider = await post(tiny('wider', '[1e-3, 1e-9, 1e-6]'));
+    expect(wider.body).toMatchObject({ trials: 14, reused: 10, enqueued: 4 });
+    await untilEnd(wider.body.id as string);
+    expect((await stack.store.counters()).results).toBe(14);
+  });
+
+  it('cancels: trials another live sweep needs are kept, the rest removed or stopped', async () => {
+    const long = `
+name: long
+regions: [East]
+seeds: {from: 10, to: 13}
+randomout: {tau: [1e-9], activePercent: [50]}
+training: {epochs: 60}
+`;
+    const first = await post(long);
+    const second = await post(long.replace('name: long', 'name: long twin'));
+    expect(second.body).toMatchObject({ trials: 8, alreadyQueued: 8, enqueued: 0 });
+    const firstId = first.body.id as string;
+    const secondId = second.body.id as string;
+
+    // Cancel the first once training is under way: its twin still needs every trial.
+    await readEvents(`${stack.baseUrl}/v1/sweeps/${firstId}/events`, (e) => e.event === 'progress');
+    const keptAll = await fetch(`${stack.baseUrl}/v1/sweeps/${firstId}`, { method: 'DELETE' });
+    expect(await keptAll.json()).toMatchObject({
+      state: 'cancelled',
+      alreadyCancelled: false,
+      cancellation: { removed: 0, stopped: 0, kept: 8 },
+    });
+
+    const queueEvents = new QueueEvents(TRIAL_QUEUE, {
+      connection: stack.redis.duplicate(),
+      prefix: bullPrefix(stack.prefix),
+    });
+    await queueEvents.waitUntilReady();
+    const failed = new Map<string, string>();
+    queueEvents.on('failed', ({ jobId, failedReason }) => failed.set(jobId, failedReason));
+    try {
+      const response = await fetch(`${stack.baseUrl}/v1/sweeps/${secondId}`, { method: 'DELETE' });
+      const cancelled = (await response.json()) as {
+        state: string;
+        cancellation: Record<string, number>;
+      };
+      expect(cancelled.state).toBe('cancelled');
+      const { removed, stopped, kept } = cancelled.cancellation;
+      expect(kept).toBe(0);
+      expect(stopped).toBeGreaterThanOrEqual(1); // at most two train at once (concurrency 2)
+      expect(stopped).toBeLessThanOrEqual(2);
+      expect(removed + stopped).toBe(8);
+
+      // The stopped trials report back as failed (cancelled, not retried), and write nothing.
+      const keys = await stack.store.sweepTrialKeys(secondId);
+      const jobIds = new Set(keys.map(trialJobId));
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          if ([...failed.keys()].filter((id) => jobIds.has(id)).length >= stopped) resolve();
+        };
+        queueEvents.on('failed', check);
+        check();
+      });
+      for (const [jobId, reason] of failed)
+        if (jobIds.has(jobId)) expect(reason).toMatch(/^cancelled/);
+      const states = await stack.store.getStates(keys);
+      expect(states.every((s) => s.summary === null && s.failure === null)).toBe(true);
+      const counts = await stack.app.seedsweep.queue.getJobCounts('waiting', 'active', 'delayed');
+      expect((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0)).toBe(0);
+    } finally {
+      await queueEvents.close();
+    }
+    const again = await fetch(`${stack.baseUrl}/v1/sweeps/${secondId}`, { method: 'DELETE' });
+    expect(await again.json()).toMatchObject({ alreadyCancelled: true });
+  });
+
+  it('loses nothing when the aggregator restarts mid-sweep, and rebuilding twice gives the same grid', async () => {
+    await stack.stopAggregator();
+    const created = await post(
+      tiny('restart', '[1e-4]').replace('{from: 0, to: 1}', '{from: 20, to: 22}'),
+    );
+    const id = created.body.id as string;
+    let restarted: Promise<unknown> | undefined;
+    await untilEnd(id, (event) => {
+      // Back up after the first result, while the rest are still training.
+      if (event.event === 'trial' && !restarted) restarted = stack.startAggregator();
+    });
+    await restarted;
+    const total = created.body.trials as number;
+    const grid = await aggregatedGrid(id, total);
+    expect(grid).toEqual(await recomputedGrid(id));
+    const rebuilt = await stack.aggregator!.rebuild(id);
+    expect(rebuilt?.grid).toEqual(grid);
+  });
+});
