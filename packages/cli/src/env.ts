@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { BACKEND_CHOICES } from '@seedsweep/trainer';
+import { BACKEND_CHOICES } from '@seedsweep/trainer/backend-choice';
 
 const envSchema = z.object({
   /** A local copy of the crater dataset; unset: the pinned download into the cache. */
@@ -16,6 +16,18 @@ const envSchema = z.object({
   SEEDSWEEP_TORCH_PYTHON: z.string().min(1).optional(),
   /** Any non-empty value: print stack traces with errors. */
   SEEDSWEEP_DEBUG: z.string().optional(),
+  /** The seedsweep API that submit, status, grid, export and cancel talk to. */
+  SEEDSWEEP_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('http://127.0.0.1:8080'),
+  /** For `start` and `run`: the Redis to use; unset, a redis-server from the PATH is started. */
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .optional(),
+  /** For `start`: the API's port. */
+  PORT: z.coerce.number().int().min(1).max(65_535).default(8080),
+  /** For `start` and `run`: how many worker processes to run. */
+  WORKERS: z.coerce.number().int().min(1).max(256).default(1),
 });
 
 export interface CliEnv {
@@ -25,6 +37,11 @@ export interface CliEnv {
   cacheRoot: string;
   torchPython: string | undefined;
   debug: boolean;
+  /** Base URL of the API, without a trailing slash. */
+  apiUrl: string;
+  redisUrl: string | undefined;
+  port: number;
+  workers: number;
   /** The environment itself, for helpers that take one (crater-data's defaultCacheDir). */
   raw: NodeJS.ProcessEnv;
 }
@@ -48,6 +65,10 @@ export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
       e.SEEDSWEEP_CACHE_DIR ?? path.join(xdg ?? path.join(os.homedir(), '.cache'), 'seedsweep'),
     torchPython: e.SEEDSWEEP_TORCH_PYTHON,
     debug: Boolean(e.SEEDSWEEP_DEBUG),
+    apiUrl: e.SEEDSWEEP_URL.replace(/\/+$/, ''),
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    workers: e.WORKERS,
     raw: env,
   };
 }

@@ -1,44 +1,107 @@
 #!/usr/bin/env node
-import { CraterDataError } from '@seedsweep/crater-data';
-import { TrainerError, TrainingAbortedError } from '@seedsweep/trainer';
-import type { CommandContext } from './command.js';
-import { benchTrainer, benchTrainerHelp } from './commands/bench-trainer.js';
-import { dataStats, dataStatsHelp } from './commands/data-stats.js';
-import { trainCommand, trainHelp } from './commands/train.js';
-import { EnvError, parseEnv } from './env.js';
+import type { CommandContext, CommandResult } from './command.js';
+import { parseEnv } from './env.js';
+import { describeError, exitCodeFor } from './error-report.js';
 import { UsageError } from './usage-error.js';
 
 interface Command {
   path: string[];
   summary: string;
-  help: string;
-  run: (args: string[], ctx: CommandContext) => Promise<void>;
+  /** Loaded when used, so `seedsweep status` never pays for loading TensorFlow.js. */
+  load: () => Promise<{
+    help: string;
+    run: (args: string[], ctx: CommandContext) => Promise<CommandResult>;
+  }>;
 }
 
 const commands: Command[] = [
   {
+    path: ['run'],
+    summary: 'run a sweep start to end here: progress, grid, figures',
+    load: async () => {
+      const m = await import('./commands/run.js');
+      return { help: m.runHelp, run: m.runCommand };
+    },
+  },
+  {
+    path: ['start'],
+    summary: 'run Redis, the API, the aggregator and workers here',
+    load: async () => {
+      const m = await import('./commands/start.js');
+      return { help: m.startHelp, run: m.startCommand };
+    },
+  },
+  {
+    path: ['submit'],
+    summary: 'submit a sweep file to the API (--watch follows it)',
+    load: async () => {
+      const m = await import('./commands/submit.js');
+      return { help: m.submitHelp, run: m.submitCommand };
+    },
+  },
+  {
+    path: ['status'],
+    summary: "the sweeps, or one sweep's state and ETA (--watch follows it)",
+    load: async () => {
+      const m = await import('./commands/status.js');
+      return { help: m.statusHelp, run: m.statusCommand };
+    },
+  },
+  {
+    path: ['grid'],
+    summary: "a sweep's gain per (tau, P), paired by seed",
+    load: async () => {
+      const m = await import('./commands/grid.js');
+      return { help: m.gridHelp, run: m.gridCommand };
+    },
+  },
+  {
+    path: ['export'],
+    summary: "a sweep's trials and results as CSV or JSON",
+    load: async () => {
+      const m = await import('./commands/export.js');
+      return { help: m.exportHelp, run: m.exportCommand };
+    },
+  },
+  {
+    path: ['cancel'],
+    summary: 'cancel a sweep (results already in stay)',
+    load: async () => {
+      const m = await import('./commands/cancel.js');
+      return { help: m.cancelHelp, run: m.cancelCommand };
+    },
+  },
+  {
     path: ['data', 'stats'],
     summary: 'craters and split sizes per region',
-    help: dataStatsHelp,
-    run: dataStats,
+    load: async () => {
+      const m = await import('./commands/data-stats.js');
+      return { help: m.dataStatsHelp, run: m.dataStats };
+    },
   },
   {
     path: ['train'],
     summary: 'train the crater CNN once (baseline or RandomOut)',
-    help: trainHelp,
-    run: trainCommand,
+    load: async () => {
+      const m = await import('./commands/train.js');
+      return { help: m.trainHelp, run: m.trainCommand };
+    },
   },
   {
     path: ['bench', 'trainer'],
     summary: 'seconds per West epoch, against PyTorch',
-    help: benchTrainerHelp,
-    run: benchTrainer,
+    load: async () => {
+      const m = await import('./commands/bench-trainer.js');
+      return { help: m.benchTrainerHelp, run: m.benchTrainer };
+    },
   },
   {
     path: ['bench'],
     summary: 'all benchmarks (today: the trainer)',
-    help: benchTrainerHelp,
-    run: benchTrainer,
+    load: async () => {
+      const m = await import('./commands/bench-trainer.js');
+      return { help: m.benchTrainerHelp, run: m.benchTrainer };
+    },
   },
 ];
 
@@ -48,7 +111,9 @@ Commands:
 ${commands.map((c) => `  ${c.path.join(' ').padEnd(16)}${c.summary}`).join('\n')}
 
 Run 'seedsweep <command> --help' for a command's options.
-Environment: CRATER_DATA_DIR, TRAINER_BACKEND (auto|tensorflow|wasm|cpu), SEEDSWEEP_CACHE_DIR.`;
+Environment: SEEDSWEEP_URL (the API, default http://127.0.0.1:8080); for start and run:
+REDIS_URL, PORT, WORKERS; CRATER_DATA_DIR, TRAINER_BACKEND (auto|tensorflow|wasm|cpu),
+SEEDSWEEP_CACHE_DIR.`;
 
 function findCommand(argv: string[]): { command: Command; args: string[] } | null {
   for (const command of commands) {
@@ -69,8 +134,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) throw new UsageError(`unknown command '${argv.join(' ')}'; run 'seedsweep --help'`);
+  const command = await found.command.load();
   if (found.args.includes('--help') || found.args.includes('-h')) {
-    process.stdout.write(found.command.help + '\n');
+    process.stdout.write(command.help + '\n');
     return 0;
   }
   const controller = new AbortController();
@@ -87,28 +153,11 @@ async function main(argv: string[]): Promise<number> {
     env,
     out: (line) => process.stdout.write(line + '\n'),
     log: (line) => process.stderr.write(line + '\n'),
+    stdout: process.stdout,
     stderr: process.stderr,
     signal: controller.signal,
   };
-  await found.command.run(found.args, ctx);
-  return 0;
-}
-
-function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof EnvError) return 2;
-  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return 2;
-  if (error instanceof TrainingAbortedError) return 130;
-  return 1;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof UsageError || error instanceof EnvError) return error.message;
-  if (error instanceof TrainerError || error instanceof CraterDataError)
-    return `${error.message} [${error.code}]`;
-  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    return (error as Error).message.replace(/\s*\n\s*/g, ' ');
-  }
-  return `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  return (await command.run(found.args, ctx)) ?? 0;
 }
 
 // `seedsweep ... | head` closes stdout early: that is the reader's choice, not an error.
@@ -122,7 +171,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`seedsweep: ${describe(error)}\n`);
+    process.stderr.write(`seedsweep: ${describeError(error)}\n`);
     if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = exitCodeFor(error);
   },

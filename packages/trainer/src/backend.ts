@@ -4,9 +4,9 @@ import { BackendUnavailableError } from './errors/index.js';
 import { TRAINER_VERSION } from './trainer-version.js';
 import { registerWasmConv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export type BackendChoice = 'auto' | BackendName;
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+import { BACKEND_CHOICES, type BackendChoice, type BackendName } from './backend-choice.js';
+
+export { BACKEND_CHOICES, type BackendChoice, type BackendName };
 
 export interface BackendInfo {
   name: BackendName;

@@ -35,8 +35,8 @@ export interface SweepStatus {
 }
 
 /**
- * A sweep's state from its trials': done when every trial has a result, failed when the rest
- * failed for good, cancelled once cancelled, running once anything ran, else queued.
+ * A sweep's state from its trials': done when every trial has a result, else cancelled once
+ * cancelled, failed when the rest failed for good, running once anything ran, else queued.
  */
 export function sweepStatus(
   sweep: SweepRecord,
@@ -76,8 +76,9 @@ export function sweepStatus(
 }
 
 function stateOf(sweep: SweepRecord, counts: TrialCounts): SweepState {
-  if (sweep.lifecycle === 'cancelled') return 'cancelled';
+  // A sweep whose every trial is done is done, even if someone cancelled it afterwards.
   if (counts.done === sweep.trials) return 'done';
+  if (sweep.lifecycle === 'cancelled') return 'cancelled';
   if (counts.queued === 0 && counts.running === 0 && counts.failed > 0) return 'failed';
   if (counts.running > 0 || counts.done > 0 || counts.failed > 0) return 'running';
   return 'queued';

@@ -189,3 +189,32 @@ describe('operations', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  it('ends open event streams, so closing the app never waits for a sweep to finish', async () => {
+    const local = await buildApp({
+      redis,
+      prefix,
+      maxTrials: 10,
+      maxBodyBytes: 4096,
+      logger: false,
+    });
+    await local.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = local.server.address() as { port: number };
+    const created = await local.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: { 'content-type': 'application/yaml' },
+      payload: good.replace('name: ok', 'name: open stream'),
+    });
+    // No worker runs here: the sweep stays queued and its stream stays open.
+    const response = await fetch(`http://127.0.0.1:${port}/v1/sweeps/${created.json().id}/events`);
+    const reader = response.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain('event: status');
+    await local.close();
+    let ended = false;
+    while (!ended) ended = (await reader.read()).done;
+    expect(ended).toBe(true);
+  });
+});

@@ -16,6 +16,11 @@ const FINAL_STATES = new Set(['done', 'failed', 'cancelled']);
  */
 export async function sweepEventRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<ZodTypeProvider>();
+  // Open streams would hold app.close() (and so a SIGTERM) until their sweeps end: end them first.
+  const open = new Set<SweepEventStream>();
+  app.addHook('preClose', async () => {
+    for (const stream of open) stream.close();
+  });
   app.get(
     '/v1/sweeps/:id/events',
     {
@@ -30,11 +35,15 @@ export async function sweepEventRoutes(parent: FastifyInstance): Promise<void> {
       const sweep = await app.seedsweep.reader.sweep(request.params.id);
       reply.hijack();
       const stream = new SweepEventStream(app.seedsweep, sweep, reply.raw);
+      open.add(stream);
       request.raw.on('close', () => stream.close());
-      await stream.run().catch((error: unknown) => {
-        request.log.warn({ err: error, sweepId: sweep.id }, 'event stream ended with an error');
-        stream.close();
-      });
+      await stream
+        .run()
+        .catch((error: unknown) => {
+          request.log.warn({ err: error, sweepId: sweep.id }, 'event stream ended with an error');
+          stream.close();
+        })
+        .finally(() => open.delete(stream));
     },
   );
 }

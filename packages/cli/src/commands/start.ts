@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CommandContext, CommandResult } from '../command.js';
+import { localRedis } from '../local-redis.js';
+import { LocalServices } from '../local-services.js';
+import { UsageError } from '../usage-error.js';
+
+export const startHelp = `Usage: seedsweep start [--workers N] [--port P]
+
+Runs the API, the aggregator and N worker processes on this machine until Ctrl-C (which lets
+running trials finish first; a second Ctrl-C stops at once, and cut-off trials are retried next
+time). Redis is REDIS_URL when set, else a redis-server from the PATH with its data, append-only,
+under ./.data/redis.
+
+  --workers N   worker processes (default WORKERS, else 1); each trains WORKER_CONCURRENCY
+                trials at once (default: one per core)
+  --port P      the API's port (default PORT, else 8080)
+
+Then, in another terminal: seedsweep submit examples/smoke.yaml --watch`;
+
+const options = {
+  workers: { type: 'string' },
+  port: { type: 'string' },
+} as const;
+
+export async function startCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
+  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  const workers = positiveInt('--workers', values.workers) ?? ctx.env.workers;
+  const port = positiveInt('--port', values.port) ?? ctx.env.port;
+  const stack = await LocalStack.start(ctx, { workers, port });
+  ctx.log(`seedsweep is running (Ctrl-C stops it)`);
+  ctx.log(
+    `  API         ${stack.services.apiUrl}   docs ${stack.services.apiUrl}/docs   queues ${stack.services.apiUrl}/admin/queues`,
+  );
+  ctx.log(`  Redis       ${stack.redisOrigin}`);
+  ctx.log(`  workers     ${workers} process(es)`);
+  const outcome = await Promise.race([
+    stack.services.failed.then((name) => ({ failed: name })),
+    new Promise<{ failed: null }>((resolve) =>
+      ctx.signal.addEventListener('abort', () => resolve({ failed: null }), { once: true }),
+    ),
+  ]);
+  ctx.log(
+    outcome.failed
+      ? `stopping: ${outcome.failed} stopped`
+      : 'stopping: waiting for running trials to finish',
+  );
+  await stack.stop();
+  return outcome.failed ? 1 : 0;
+}
+
+/** Redis and the services of `seedsweep start` and `seedsweep run`. */
+export class LocalStack {
+  private constructor(
+    readonly services: LocalServices,
+    readonly redisOrigin: string,
+    private readonly stopRedis: () => Promise<void>,
+  ) {}
+
+  static async start(
+    ctx: CommandContext,
+    options: { workers: number; port: number },
+  ): Promise<LocalStack> {
+    const redis = await localRedis(ctx.env.redisUrl, path.resolve('.data'));
+    const services = new LocalServices({
+      redisUrl: redis.url,
+      port: options.port,
+      workers: options.workers,
+      env: process.env,
+      log: ctx.log,
+    });
+    services.start();
+    try {
+      await Promise.race([
+        services.waitUntilReady(),
+        services.failed.then((name) => {
+          throw new Error(`${name} stopped while starting (its log is above)`);
+        }),
+      ]);
+    } catch (error) {
+      await services.stop(true);
+      await redis.stop();
+      throw error;
+    }
+    return new LocalStack(services, `${redis.url} from ${redis.origin}`, () => redis.stop());
+  }
+
+  async stop(): Promise<void> {
+    await this.services.stop();
+    await this.stopRedis();
+  }
+}
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65_535) {
+    throw new UsageError(`${flag} must be a whole number from 1 to 65535, got '${value}'`);
+  }
+  return n;
+}

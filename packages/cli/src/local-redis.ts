@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { RedisServer, RedisServerError } from '@seedsweep/redis-server';
+import { UsageError } from './usage-error.js';
+
+export interface LocalRedis {
+  url: string;
+  /** Where it came from, for the start-up banner. */
+  origin: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * REDIS_URL when set; else a redis-server from the PATH with its data (AOF on, so a crash loses
+ * at most a second) under ./.data/redis; else an error that says how to get one.
+ */
+export async function localRedis(
+  redisUrl: string | undefined,
+  dataDir: string,
+): Promise<LocalRedis> {
+  if (redisUrl) return { url: redisUrl, origin: 'REDIS_URL', stop: async () => {} };
+  const dir = path.join(dataDir, 'redis');
+  try {
+    const server = await RedisServer.start({ dir, appendOnly: true });
+    return {
+      url: server.url,
+      origin: `redis-server (data in ${path.relative(process.cwd(), dir) || dir})`,
+      stop: () => server.stop(),
+    };
+  } catch (error) {
+    if (error instanceof RedisServerError && error.code === 'REDIS_SERVER_NOT_FOUND') {
+      throw new UsageError(
+        'no Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379), install redis-server ' +
+          '(apt-get install redis-server, brew install redis), or run `docker compose up -d redis` ' +
+          'and set REDIS_URL=redis://127.0.0.1:6379',
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import readline from 'node:readline';
+import { formatServiceLine } from './service-log.js';
+
+const require = createRequire(import.meta.url);
+
+export interface LocalServicesOptions {
+  redisUrl: string;
+  port: number;
+  workers: number;
+  /** Passed to every service; REDIS_URL, PORT and WORKER_NAME are set on top. */
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}
+
+interface Service {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/**
+ * The API, the aggregator and the workers as child processes of `seedsweep start`, their logs
+ * folded into the terminal. Stopping sends SIGTERM to each and waits: workers finish their
+ * running trials within their grace period.
+ */
+export class LocalServices {
+  private readonly services: Service[] = [];
+  private stopping = false;
+  /** Resolves with the name of the first service that exits while not stopping. */
+  readonly failed: Promise<string>;
+  private fail!: (name: string) => void;
+
+  constructor(private readonly options: LocalServicesOptions) {
+    this.failed = new Promise((resolve) => (this.fail = resolve));
+  }
+
+  start(): void {
+    // The services run in process groups of their own; should seedsweep exit without stopping
+    // them (a second Ctrl-C), they must not outlive it.
+    process.once('exit', () => {
+      for (const { child } of this.services) if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    this.spawn('api', '@seedsweep/api', {});
+    this.spawn('aggregator', '@seedsweep/aggregator', {});
+    for (let i = 1; i <= this.options.workers; i += 1) {
+      this.spawn(`worker-${i}`, '@seedsweep/worker', { WORKER_NAME: `local-worker-${i}` });
+    }
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.options.port}`;
+  }
+
+  /** Polls /readyz until the API answers (it needs Redis) or `timeoutMs` passes. */
+  async waitUntilReady(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      try {
+        const response = await fetch(`${this.apiUrl}/readyz`);
+        if (response.ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`the API did not become ready on ${this.apiUrl} within ${timeoutMs / 1000} s`);
+  }
+
+  /** SIGTERM to all, then waits; `force` sends SIGKILL instead. */
+  async stop(force = false): Promise<void> {
+    this.stopping = true;
+    for (const service of this.services) {
+      if (service.child.exitCode === null) service.child.kill(force ? 'SIGKILL' : 'SIGTERM');
+    }
+    await Promise.all(this.services.map((s) => s.exited));
+  }
+
+  private spawn(name: string, pkg: string, env: NodeJS.ProcessEnv): void {
+    const entry = require.resolve(pkg);
+    const child = spawn(process.execPath, [entry], {
+      env: {
+        ...this.options.env,
+        REDIS_URL: this.options.redisUrl,
+        PORT: String(this.options.port),
+        ...env,
+      },
+      // Own process group: Ctrl-C reaches seedsweep only, which then stops each service in order.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = once(child, 'exit').then(([code]) => code as number | null);
+    void exited.then((code) => {
+      if (!this.stopping) {
+        this.options.log(`${name} exited with code ${code}`);
+        this.fail(name);
+      }
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      readline.createInterface({ input: stream! }).on('line', (line) => {
+        const formatted = formatServiceLine(name, line);
+        if (formatted !== null) this.options.log(formatted);
+      });
+    }
+    this.services.push({ name, child, exited });
+  }
+}

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SweepFormat } from './api-client.js';
+import { UsageError } from './usage-error.js';
+
+const FORMAT_OF_EXTENSION: Record<string, SweepFormat> = {
+  '.yaml': 'yaml',
+  '.yml': 'yaml',
+  '.json': 'json',
+};
+
+export interface SweepFile {
+  text: string;
+  format: SweepFormat;
+}
+
+/**
+ * A sweep definition file as text: the API validates it, with line numbers, so the CLI does not
+ * parse it. The extension picks the format; guessing from the content would turn a typo in the
+ * file name into a confusing validation error.
+ */
+export async function readSweepFile(file: string): Promise<SweepFile> {
+  const extension = path.extname(file).toLowerCase();
+  const format = FORMAT_OF_EXTENSION[extension];
+  if (!format) {
+    throw new UsageError(
+      `cannot tell the format of '${file}' from its extension '${extension || '(none)'}'; name it .yaml, .yml or .json`,
+    );
+  }
+  try {
+    return { text: await readFile(file, 'utf8'), format };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
+    throw new UsageError(`cannot read sweep file '${file}': ${why}`);
+  }
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ApiProblemError, ApiUnreachableError, problemText } from '../src/api-errors.js';
+import type { Problem } from '../src/api-types.js';
+import { describeError, exitCodeFor } from '../src/error-report.js';
+import { InterruptedError } from '../src/interrupted-error.js';
+
+function problem(fields: Partial<Problem>): Problem {
+  return {
+    type: 'urn:seedsweep:problem:invalid-sweep',
+    title: 'The sweep definition is invalid',
+    status: 422,
+    instance: '/v1/sweeps',
+    code: 'INVALID_SWEEP',
+    ...fields,
+  };
+}
+
+describe('a problem as one line', () => {
+  it('is the detail and the code when the detail names every field', () => {
+    const error = new ApiProblemError(
+      problem({
+        detail: 'invalid sweep definition: bogus: unknown field',
+        errors: [{ path: 'bogus', message: 'unknown field' }],
+      }),
+    );
+    expect(describeError(error)).toBe(
+      'invalid sweep definition: bogus: unknown field [INVALID_SWEEP]',
+    );
+    expect(error.status).toBe(422);
+    expect(exitCodeFor(error)).toBe(1);
+  });
+
+  it('adds the first three field errors the detail leaves out, and counts the rest', () => {
+    const errors = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((path) => ({
+      path,
+      message: 'is wrong',
+    }));
+    const detail = 'invalid sweep definition: a: is wrong; b: is wrong; and 5 more';
+    expect(problemText(problem({ detail, errors }))).toBe(
+      'invalid sweep definition: a: is wrong; b: is wrong; c: is wrong; d: is wrong; e: is wrong; and 2 more',
+    );
+  });
+
+  it('stays on one line when the detail has line breaks', () => {
+    const line = describeError(
+      new ApiProblemError(
+        problem({ status: 400, code: 'MALFORMED_BODY', detail: 'bad YAML:\n  line 3\r\n  col 1' }),
+      ),
+    );
+    expect(line).toBe('bad YAML: line 3 col 1 [MALFORMED_BODY]');
+  });
+
+  it('falls back to the title, then the status, when there is no detail', () => {
+    expect(problemText(problem({ detail: undefined }))).toBe('The sweep definition is invalid');
+    expect(problemText({ status: 502, code: 'HTTP_502' })).toBe('HTTP 502');
+  });
+
+  it('ignores an `errors` member that is not a list', () => {
+    expect(problemText(problem({ detail: 'x', errors: 'nope' as unknown as [] }))).toBe('x');
+  });
+
+  it('gives exit code 130 for Ctrl-C and 1 for an unreachable API', () => {
+    expect(exitCodeFor(new InterruptedError('stopped watching'))).toBe(130);
+    expect(describeError(new InterruptedError('stopped watching'))).toBe(
+      'stopped watching [INTERRUPTED]',
+    );
+    const unreachable = new ApiUnreachableError('the seedsweep API is not reachable');
+    expect(exitCodeFor(unreachable)).toBe(1);
+    expect(describeError(unreachable)).toMatch(/\[API_UNREACHABLE\]$/);
+  });
+});

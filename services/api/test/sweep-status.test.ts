@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { SweepRecord, TrialState } from '@seedsweep/store';
+import { sweepStatus } from '../src/sweep-status.js';
+
+const sweep = (overrides: Partial<SweepRecord> = {}): SweepRecord => ({
+  id: 'sw-1-0000000000',
+  name: 's',
+  createdAt: '2026-01-01T00:00:00Z',
+  definition: {} as SweepRecord['definition'],
+  trainerVersion: '1',
+  trials: 4,
+  reused: 0,
+  enqueued: 4,
+  lifecycle: 'active',
+  cancelledAt: null,
+  ...overrides,
+});
+const keys = ['a', 'b', 'c', 'd'];
+const done = (durationMs: number): TrialState => ({
+  summary: { testAccuracy: 0.9, diverged: false, majorityRate: 0.6, durationMs },
+  failure: null,
+});
+const pending: TrialState = { summary: null, failure: null };
+const failed: TrialState = {
+  summary: null,
+  failure: { key: 'x', message: 'm', code: null, attempts: 3, worker: 'w', failedAt: '' },
+};
+
+describe('sweepStatus', () => {
+  it('counts per state and estimates the rest from measured durations and parallelism', () => {
+    const status = sweepStatus(
+      sweep(),
+      keys,
+      [done(10_000), done(20_000), pending, pending],
+      [{ key: 'c', label: 'c', epoch: 3, epochs: 10 }],
+    );
+    expect(status.state).toBe('running');
+    expect(status.counts).toEqual({ queued: 1, running: 1, done: 2, failed: 0, cancelled: 0 });
+    expect(status.meanTrialSeconds).toBe(15);
+    expect(status.etaSeconds).toBe(30); // two left x 15 s, one running at a time
+  });
+
+  it('has no ETA before a trial has finished', () => {
+    expect(
+      sweepStatus(sweep(), keys, [pending, pending, pending, pending], []).etaSeconds,
+    ).toBeNull();
+    expect(sweepStatus(sweep(), keys, [pending, pending, pending, pending], []).state).toBe(
+      'queued',
+    );
+  });
+
+  it('is failed when what is not done failed for good, cancelled once cancelled, done when all are done', () => {
+    expect(sweepStatus(sweep(), keys, [done(1), done(1), failed, failed], []).state).toBe('failed');
+    const cancelled = sweepStatus(
+      sweep({ lifecycle: 'cancelled' }),
+      keys,
+      [done(1), pending, pending, pending],
+      [],
+    );
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.counts).toMatchObject({ done: 1, cancelled: 3, queued: 0 });
+    const allDone = [done(1), done(1), done(1), done(1)];
+    expect(sweepStatus(sweep({ lifecycle: 'cancelled' }), keys, allDone, []).state).toBe('done');
+  });
+});
