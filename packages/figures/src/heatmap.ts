@@ -26,6 +26,17 @@ export function heatmapWidth(group: GroupGrid): number {
   return group.activePercents.length * CELL_WIDTH;
 }
 
+const X_AXIS_TITLE = 'P (% of epochs with RandomOut active)';
+
+/**
+ * The right edge of a heatmap's cells and of its x-axis title, which is centred under the cells
+ * and wider than two or three of them: the colour legend must start to the right of both.
+ */
+export function heatmapRight(group: GroupGrid): number {
+  const cells = heatmapWidth(group);
+  return HEATMAP_LEFT + Math.max(cells, cells / 2 + textWidth(X_AXIS_TITLE, 11) / 2);
+}
+
 /** How far right of the cells' left edge the group's text may reach. */
 export function heatmapTextRight(group: GroupGrid): number {
   const title = textWidth(`${group.id} · region ${group.region}`, 13);
@@ -188,7 +199,7 @@ function xAxis(
       }),
     )
     .join('');
-  const title = textElement('P (% of epochs with RandomOut active)', {
+  const title = textElement(X_AXIS_TITLE, {
     x: HEATMAP_LEFT + heatmapWidth(group) / 2,
     y: bottom + 34,
     'text-anchor': 'middle',

@@ -4,10 +4,9 @@ import { gainColourScale, gainExtentPp } from './gain-colour.js';
 import {
   CELL_HEIGHT,
   cellsTop,
-  HEATMAP_LEFT,
   heatmapHeight,
+  heatmapRight,
   heatmapTextRight,
-  heatmapWidth,
   renderHeatmap,
 } from './heatmap.js';
 import { centredMessage, figureHeader, HEADER_HEIGHT, minimumWidth } from './figure-header.js';
@@ -50,7 +49,7 @@ export function renderGridSvg(grid: SweepGrid, options: GridSvgOptions = {}): st
     top += heatmapHeight(group) + GROUP_GAP;
     return block;
   });
-  const cellsRight = HEATMAP_LEFT + Math.max(...grid.groups.map(heatmapWidth));
+  const cellsRight = Math.max(...grid.groups.map(heatmapRight));
   const legendX = cellsRight + LEGEND_GAP;
   const firstRows = grid.groups[0]?.taus.length ?? 0;
   const legendHeight = Math.min(

@@ -130,3 +130,15 @@ describe('renderGridSvg', () => {
     expect(bare).not.toMatch(/NaN|Infinity/);
   });
 });
+
+describe('renderGridSvg layout', () => {
+  it('starts the colour legend right of a narrow heatmap x-axis title, which is wider than its cells', () => {
+    const svg = renderGridSvg(gridOf([{ ...west, id: 'narrow' }]));
+    const legendX = Number(/class="legend-bar"[^>]*\bx="([\d.]+)"/.exec(svg)?.[1]);
+    const title =
+      /<text([^>]*)>P \(% of epochs with RandomOut active\)<\/text>/.exec(svg)?.[1] ?? '';
+    const centre = Number(/\bx="([\d.]+)"/.exec(title)?.[1]);
+    // 37 characters at 11 px in a sans-serif font: about 220 px, reaching 110 px right of centre.
+    expect(legendX).toBeGreaterThan(centre + 110);
+  });
+});
