@@ -1,38 +1,10 @@
+import type { RunningTrial, SweepStatus, TrialRow } from '@seedsweep/api-contract';
 import type { TrialProgress, TrialQueue } from '@seedsweep/queue';
 import type { PlanCache, StoredGrid, SweepRecord, SweepStore, TrialRecord } from '@seedsweep/store';
 import { seedAccuracies, type SeedAccuracy, type SweepGrid } from '@seedsweep/stats';
 import { describeTrial, type SweepPlan, type Trial } from '@seedsweep/sweep-spec';
 import { ApiError } from './errors/index.js';
-import { sweepStatus, type RunningTrial, type SweepStatus } from './sweep-status.js';
-
-export interface TrialRow {
-  key: string;
-  label: string;
-  region: string;
-  seed: number;
-  baseline: boolean;
-  tau: number | null;
-  activePercent: number | null;
-  cgn: string | null;
-  checkEvery: string | null;
-  minTrainLoss: number | null;
-  epochs: number;
-  learningRate: number;
-  batchSize: number;
-  dataSeed: number;
-  state: 'done' | 'failed' | 'pending';
-  testAccuracy: number | null;
-  majorityRate: number | null;
-  diverged: boolean | null;
-  epochsRun: number | null;
-  reinitializations: number | null;
-  durationMs: number | null;
-  backend: string | null;
-  weightsHash: string | null;
-  worker: string | null;
-  finishedAt: string | null;
-  failure: string | null;
-}
+import { sweepStatus } from './sweep-status.js';
 
 /** Reads sweeps for the API: statuses, trials, grids and the per-seed data of a cell. */
 export class SweepReader {

@@ -1,38 +1,5 @@
+import type { RunningTrial, SweepState, SweepStatus, TrialCounts } from '@seedsweep/api-contract';
 import type { SweepRecord, TrialState } from '@seedsweep/store';
-
-export type SweepState = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
-
-export interface TrialCounts {
-  queued: number;
-  running: number;
-  done: number;
-  failed: number;
-  cancelled: number;
-}
-
-export interface RunningTrial {
-  key: string;
-  label: string;
-  epoch: number | null;
-  epochs: number | null;
-}
-
-export interface SweepStatus {
-  id: string;
-  name: string;
-  createdAt: string;
-  cancelledAt: string | null;
-  state: SweepState;
-  trials: number;
-  reused: number;
-  enqueued: number;
-  counts: TrialCounts;
-  /** Mean training time of the sweep's finished trials. */
-  meanTrialSeconds: number | null;
-  /** Remaining trials x mean trial time / trials running now; null until a trial has finished. */
-  etaSeconds: number | null;
-  running: RunningTrial[];
-}
 
 /**
  * A sweep's state from its trials': done when every trial has a result, else cancelled once

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { SubmitResponse as ContractSubmitResponse } from '@seedsweep/api-contract';
 import type { TrialEnqueuer } from '@seedsweep/queue';
 import type { IdempotencyKeys, SweepStore } from '@seedsweep/store';
 import { parseSweepText, planSweep, type SweepFormat } from '@seedsweep/sweep-spec';
@@ -7,18 +8,8 @@ import { TRAINER_VERSION } from '@seedsweep/trainer';
 import { ApiError } from './errors/index.js';
 import { newSweepId } from './sweep-id.js';
 
-export interface SubmitResponse {
-  id: string;
-  name: string;
-  /** Unique trials of the sweep. */
-  trials: number;
-  /** Trials not enqueued by this request: already done, or already queued for another sweep. */
-  reused: number;
-  reusedResults: number;
-  alreadyQueued: number;
-  enqueued: number;
-  createdAt: string;
-}
+/** The answer to a submission, before the route adds its links. */
+export type SubmitResponse = Omit<ContractSubmitResponse, 'links'>;
 
 export interface SubmitOutcome {
   response: SubmitResponse;

@@ -1,4 +1,4 @@
-import type { TrialRow } from './sweep-reader.js';
+import type { TrialRow } from '@seedsweep/api-contract';
 
 const COLUMNS: (keyof TrialRow)[] = [
   'key',

@@ -1,17 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Problem as WireProblem } from '@seedsweep/api-contract';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { InvalidSweepError, SweepTooLargeError } from '@seedsweep/sweep-spec';
 import { GridLookupError } from '@seedsweep/stats';
 import { ApiError, ERROR_REGISTRY, type ErrorCode } from '../errors/index.js';
 
-export interface Problem {
+/** What this API sends: every member present, and a code of its registry. */
+export interface Problem extends WireProblem {
   type: string;
   title: string;
-  status: number;
   detail: string;
   instance: string;
   code: ErrorCode;
-  [extension: string]: unknown;
 }
 
 /**

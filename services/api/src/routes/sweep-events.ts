@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { describeTrial } from '@seedsweep/sweep-spec';
+import type { EndEvent, ProgressEvent, TrialEvent } from '@seedsweep/api-contract';
 import type { StoreEvent, SweepRecord } from '@seedsweep/store';
 import type { AppContext } from '../app-context.js';
 import { sweepParams } from './sweep-params.js';
@@ -55,7 +56,7 @@ class SweepEventStream {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
     const key = jobId.startsWith('t-') ? jobId.slice(2) : '';
-    if (this.keys.has(key)) this.send('progress', { key, ...(data as object) });
+    if (this.keys.has(key)) this.send('progress', { key, ...(data as Omit<ProgressEvent, 'key'>) });
   };
 
   constructor(
@@ -108,7 +109,7 @@ class SweepEventStream {
     const status = await this.context.reader.status(this.sweep);
     this.send('status', status);
     if (!FINAL_STATES.has(status.state)) return false;
-    this.send('end', { state: status.state });
+    this.send('end', { state: status.state } as EndEvent);
     this.close();
     return true;
   }
@@ -126,9 +127,9 @@ class SweepEventStream {
         testAccuracy: result?.testAccuracy ?? null,
         diverged: result?.diverged ?? null,
         durationMs: result?.durationMs ?? null,
-      });
+      } satisfies TrialEvent);
     } else {
-      this.send('trial', { key: event.key, label, state: 'failed' });
+      this.send('trial', { key: event.key, label, state: 'failed' } satisfies TrialEvent);
     }
   }
 
