@@ -162,13 +162,30 @@ export class SweepStore {
     return this.redis.lrange(this.keys.sweepTrials(id), 0, -1);
   }
 
-  /** Ids of the sweeps that include the trial and are not cancelled. */
-  async liveSweepsOf(key: string): Promise<string[]> {
-    const ids = await this.redis.smembers(this.keys.trialSweeps(key));
-    const lifecycles = await Promise.all(
-      ids.map((id) => this.redis.hget(this.keys.sweep(id), 'lifecycle')),
-    );
-    return ids.filter((_, i) => lifecycles[i] === 'active');
+  /** For each key, whether a sweep that is not cancelled includes it; batched for big sweeps. */
+  async neededByLiveSweeps(keys: string[]): Promise<boolean[]> {
+    const memberships: string[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const pipeline = this.redis.pipeline();
+      for (const key of keys.slice(i, i + BATCH)) pipeline.smembers(this.keys.trialSweeps(key));
+      for (const [error, ids] of (await pipeline.exec()) ?? []) {
+        if (error) throw error;
+        memberships.push(ids as string[]);
+      }
+    }
+    const ids = [...new Set(memberships.flat())];
+    const lifecycles = ids.length > 0 ? await this.lifecycles(ids) : [];
+    const live = new Set(ids.filter((_, i) => lifecycles[i] === 'active'));
+    return memberships.map((sweeps) => sweeps.some((id) => live.has(id)));
+  }
+
+  private async lifecycles(ids: string[]): Promise<(string | null)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.keys.sweep(id), 'lifecycle');
+    return ((await pipeline.exec()) ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value as string | null;
+    });
   }
 
   async sweepsOf(key: string): Promise<string[]> {

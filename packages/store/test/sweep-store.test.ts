@@ -155,7 +155,9 @@ describe('sweeps', () => {
     expect(results.sort()).toEqual([false, true]);
     expect(await store.cancelSweep('missing')).toBe(false);
     expect((await store.getSweep('a'))?.lifecycle).toBe('cancelled');
-    expect(await store.liveSweepsOf('t1')).toEqual(['b']);
+    expect(await store.neededByLiveSweeps(['t1', 'unknown'])).toEqual([true, false]);
+    await store.cancelSweep('b');
+    expect(await store.neededByLiveSweeps(['t1'])).toEqual([false]);
   });
 
   it('can be deleted whole after a failed submission', async () => {
