@@ -9,6 +9,7 @@ import type { AppContext } from '../app-context.js';
 import { sweepParams } from './sweep-params.js';
 
 const HEARTBEAT_MS = 15_000;
+const STATUS_EVERY_MS = 5_000;
 const FINAL_STATES = new Set(['done', 'failed', 'cancelled']);
 
 /**
@@ -81,16 +82,17 @@ class SweepEventStream {
     if (await this.sendStatus()) return;
     queueEvents.on('progress', this.onProgress);
     this.heartbeat = setInterval(() => this.raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    let statusAt = Date.now();
     while (!this.closed) {
       const events = await store.readEvents(lastId, { blockMs: 5_000, redis: this.reader });
-      const mine = events.filter((e) => this.keys.has(e.key));
+      const mine = events.filter((e) => e.type !== 'sweep' && this.keys.has(e.key));
       lastId = events.at(-1)?.id ?? lastId;
       for (const event of mine) await this.sendTrial(event);
-      if (mine.length > 0 || events.length === 0) {
+      // After its own trials, and every few seconds anyway: a cancellation writes no event.
+      if (mine.length > 0 || Date.now() - statusAt >= STATUS_EVERY_MS) {
         this.sweep = (await store.getSweep(this.sweep.id)) ?? this.sweep;
-        if (mine.length > 0 || this.sweep.lifecycle === 'cancelled') {
-          if (await this.sendStatus()) return;
-        }
+        statusAt = Date.now();
+        if (await this.sendStatus()) return;
       }
     }
   }
