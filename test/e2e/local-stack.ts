@@ -59,6 +59,7 @@ export class LocalStack {
       concurrency: options.concurrency ?? 2,
       maxStalledCount: 2,
       lockDurationMs: 30_000,
+      workerName: 'e2e-worker',
       log: silent,
       childEnv: {
         ...process.env,

@@ -1,8 +1,8 @@
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bullPrefix, TRIAL_QUEUE, trialJobId } from '@seedsweep/queue';
+import { bullPrefix, TRIAL_QUEUE, TrialEnqueuer, trialJobId } from '@seedsweep/queue';
 import { buildSweepGrid } from '@seedsweep/stats';
-import { planSweep, type SweepDefinition } from '@seedsweep/sweep-spec';
+import { parseSweepText, planSweep, trialKey, type SweepDefinition } from '@seedsweep/sweep-spec';
 import { LocalStack } from './local-stack.js';
 import { readEvents, type ServerEvent } from './sse.js';
 
@@ -221,5 +221,44 @@ training: {epochs: 60}
     expect(grid).toEqual(await recomputedGrid(id));
     const rebuilt = await stack.aggregator!.rebuild(id);
     expect(rebuilt?.grid).toEqual(grid);
+  });
+
+  it('records a trial that cannot run as failed, and a sweep whose rest failed ends failed', async () => {
+    // A trial for another trainer version: no retry can fix it, so it fails at once for good.
+    const definition = parseSweepText(
+      tiny('doomed', '[1e-3]').replace('{from: 0, to: 1}', '[40]'),
+      'yaml',
+    );
+    const plan = planSweep(definition, { trainerVersion: '0' });
+    const trials = plan.trials.map((t) => {
+      const spec = { ...t.spec, trainerVersion: '0' };
+      return { key: trialKey(spec), spec };
+    });
+    const id = 'sw-0-0000000001';
+    await stack.store.createSweep(
+      {
+        id,
+        name: 'doomed',
+        createdAt: new Date().toISOString(),
+        definition,
+        trainerVersion: '0',
+        trials: trials.length,
+        reused: 0,
+        enqueued: trials.length,
+      },
+      trials,
+    );
+    await new TrialEnqueuer(stack.app.seedsweep.queue, stack.store, stack.redis).enqueue(trials);
+    const events = await untilEnd(id);
+    const failed = events.filter((e) => e.event === 'trial');
+    expect(failed.map((e) => (e.data as { state: string }).state)).toEqual(
+      trials.map(() => 'failed'),
+    );
+    expect(events.at(-1)?.data).toEqual({ state: 'failed' });
+    const status = JSON.parse((await get(`/v1/sweeps/${id}`)).text);
+    expect(status).toMatchObject({ state: 'failed', counts: { failed: trials.length, done: 0 } });
+    const [state] = await stack.store.getStates([trials[0]!.key]);
+    expect(state?.failure).toMatchObject({ worker: 'e2e-worker', attempts: 1 });
+    expect(state?.failure?.message).toContain('trainer version 0');
   });
 });

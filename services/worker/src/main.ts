@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     concurrency: env.concurrency,
     maxStalledCount: env.maxStalledCount,
     lockDurationMs: env.lockDurationMs,
+    workerName: env.workerName,
     log,
     childEnv: process.env,
   });

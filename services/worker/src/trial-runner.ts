@@ -10,7 +10,7 @@ import {
   TrainingAbortedError,
   type TrainResult,
 } from '@seedsweep/trainer';
-import { ABORT_REASONS } from './abort-reasons.js';
+import { ABORT_REASONS, CANCELLED_PREFIX } from './abort-reasons.js';
 import type { RegionData } from './region-data.js';
 
 /** The parts of a BullMQ job (sandboxed or not) a trial needs. */
@@ -102,7 +102,7 @@ export class TrialRunner {
     } catch (error) {
       if (error instanceof InvalidTrainConfigError) throw new UnrecoverableError(error.message);
       if (error instanceof TrainingAbortedError && signal?.reason === ABORT_REASONS.cancelled) {
-        throw new UnrecoverableError('cancelled: no live sweep needs this trial');
+        throw new UnrecoverableError(`${CANCELLED_PREFIX}: no live sweep needs this trial`);
       }
       if (error instanceof TrainingAbortedError) {
         throw new Error(`interrupted (${String(signal?.reason)}); another worker will retry it`);

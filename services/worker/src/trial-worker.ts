@@ -10,7 +10,7 @@ import {
   type TrialJobResult,
 } from '@seedsweep/queue';
 import type { SweepStore } from '@seedsweep/store';
-import { ABORT_REASONS } from './abort-reasons.js';
+import { ABORT_REASONS, CANCELLED_PREFIX } from './abort-reasons.js';
 
 export const TRIAL_PROCESSOR_FILE = fileURLToPath(new URL('./trial-processor.js', import.meta.url));
 
@@ -24,6 +24,8 @@ export interface TrialWorkerOptions {
   concurrency: number;
   maxStalledCount: number;
   lockDurationMs: number;
+  /** Recorded with the failures this worker writes. */
+  workerName: string;
   log: Logger;
   /**
    * The environment of the sandboxed trial processes, which parse it as main.ts does (they are
@@ -74,11 +76,6 @@ export class TrialWorker {
     return trialWorker;
   }
 
-  /** Resolves once this worker is idle (no job running). */
-  get running(): boolean {
-    return this.worker.isRunning();
-  }
-
   /**
    * Stops taking jobs and lets running trials finish. After `graceMs` they are aborted: they fail
    * with a retryable error, so another worker picks them up at once.
@@ -126,7 +123,7 @@ export class TrialWorker {
     const { log, store } = this.options;
     try {
       const state = await job.getState();
-      if (error.message.startsWith('cancelled')) return;
+      if (error.message.startsWith(CANCELLED_PREFIX)) return;
       if (state !== 'failed') {
         log.warn(
           { jobId: job.id, err: error.message, state },
@@ -140,7 +137,7 @@ export class TrialWorker {
         message: error.message,
         code: (error as { code?: string }).code ?? error.name ?? null,
         attempts: job.attemptsMade,
-        worker: `${process.pid}`,
+        worker: this.options.workerName,
         failedAt: new Date().toISOString(),
       });
     } catch (storeError) {
