@@ -13,6 +13,8 @@ export interface LocalServicesOptions {
   /** Passed to every service; REDIS_URL, PORT and WORKER_NAME are set on top. */
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
+  /** Only warnings and errors of the services: `run` shows its own progress instead. */
+  warningsOnly?: boolean;
 }
 
 interface Service {
@@ -100,7 +102,9 @@ export class LocalServices {
     });
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream! }).on('line', (line) => {
-        const formatted = formatServiceLine(name, line);
+        const formatted = formatServiceLine(name, line, {
+          warningsOnly: this.options.warningsOnly ?? false,
+        });
         if (formatted !== null) this.options.log(formatted);
       });
     }

@@ -1,9 +1,14 @@
 /**
  * Turns a service's pino JSON line into one short human line for `seedsweep start`'s terminal:
  * time, service, message and the fields worth reading. Per-request logs are dropped unless the
- * request failed; anything that is not JSON passes through as it is.
+ * request failed, and with `warningsOnly` everything below a warning; anything that is not JSON
+ * (a crash's stack trace) passes through as it is.
  */
-export function formatServiceLine(service: string, line: string): string | null {
+export function formatServiceLine(
+  service: string,
+  line: string,
+  options: { warningsOnly?: boolean } = {},
+): string | null {
   if (!line.startsWith('{')) return line.trim() === '' ? null : `${service.padEnd(10)} ${line}`;
   let entry: Record<string, unknown>;
   try {
@@ -11,12 +16,13 @@ export function formatServiceLine(service: string, line: string): string | null 
   } catch {
     return `${service.padEnd(10)} ${line}`;
   }
+  const level = Number(entry.level ?? 30);
+  if (options.warningsOnly && level < 40) return null;
   const msg = String(entry.msg ?? '');
   const status = (entry.res as { statusCode?: number } | undefined)?.statusCode;
   if (msg === 'incoming request') return null;
   if (msg === 'request completed' && (status ?? 0) < 400) return null;
   const time = new Date(Number(entry.time ?? Date.now())).toISOString().slice(11, 19);
-  const level = Number(entry.level ?? 30);
   const mark = level >= 50 ? 'ERROR ' : level >= 40 ? 'warn ' : '';
   const fields = Object.entries(entry)
     .filter(([key]) => SHOWN.has(key))

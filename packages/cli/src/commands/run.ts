@@ -43,7 +43,11 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   const client = new ApiClient({ baseUrl: ctx.env.apiUrl, signal: ctx.signal });
   const stack = (await answers(ctx.env.apiUrl))
     ? null
-    : await LocalStack.start(ctx, { workers, port: localPort(ctx.env.apiUrl) });
+    : await LocalStack.start(ctx, {
+        workers,
+        port: localPort(ctx.env.apiUrl),
+        warningsOnly: true,
+      });
   if (stack)
     ctx.log(
       `started Redis (${stack.redisOrigin}), the API, the aggregator and ${workers} worker(s)`,

@@ -59,7 +59,7 @@ export class LocalStack {
 
   static async start(
     ctx: CommandContext,
-    options: { workers: number; port: number },
+    options: { workers: number; port: number; warningsOnly?: boolean },
   ): Promise<LocalStack> {
     const redis = await localRedis(ctx.env.redisUrl, path.resolve('.data'));
     const services = new LocalServices({
@@ -68,6 +68,7 @@ export class LocalStack {
       workers: options.workers,
       env: process.env,
       log: ctx.log,
+      warningsOnly: options.warningsOnly ?? false,
     });
     services.start();
     try {

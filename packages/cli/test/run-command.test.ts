@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@seedsweep/redis-server';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.resolve(here, '../dist/main.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let workDir: string;
+let port: number;
+
+const sweep = `name: run-test
+regions: [East]
+seeds: [50, 51]
+randomout: {tau: [0.1], activePercent: [50]}
+training: {epochs: 2}
+`;
+
+/**
+ * `seedsweep run` as a new user meets it: no REDIS_URL and no API running, so it starts a
+ * redis-server (data under ./.data), the API, the aggregator and a worker, and stops them all.
+ */
+function run(): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, 'run', 'sweep.yaml'],
+      {
+        cwd: workDir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: os.homedir(),
+          CRATER_DATA_DIR: process.env.CRATER_DATA_DIR,
+          SEEDSWEEP_CACHE_DIR: path.join(workDir, 'cache'),
+          SEEDSWEEP_URL: `http://127.0.0.1:${port}`,
+          WORKER_CONCURRENCY: '2',
+        },
+        timeout: 110_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function listening(p: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(p, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-run-'));
+  await writeFile(path.join(workDir, 'sweep.yaml'), sweep);
+  port = await freePort();
+});
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('seedsweep run', () => {
+  it('takes a sweep from file to figures on its own services, then stops them', async () => {
+    const first = await run();
+    expect(first.stderr).toContain('started Redis');
+    expect(first.code, first.stderr).toBe(0);
+    const id = first.stdout.trim();
+    expect(id).toMatch(/^sw-[0-9a-z]+-[0-9a-f]{10}$/);
+    expect(first.stderr).toContain('4 trials, 0 reused, 4 enqueued');
+    expect(first.stderr).toMatch(/tau=0\.1 +[+-]?\d+\.\d \(n=2\)/);
+
+    const results = path.join(workDir, 'results', id);
+    expect((await readdir(results)).sort()).toEqual([
+      'grid.json',
+      'grid.svg',
+      'seeds-East.svg',
+      'trials.csv',
+    ]);
+    expect(await readFile(path.join(results, 'grid.svg'), 'utf8')).toMatch(/^<svg /);
+    const csv = (await readFile(path.join(results, 'trials.csv'), 'utf8')).trim().split('\r\n');
+    expect(csv).toHaveLength(5);
+    expect(await listening(port)).toBe(false);
+
+    // Its Redis kept everything on disk (AOF): a second run trains nothing.
+    const second = await run();
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain('4 trials, 4 reused, 0 enqueued');
+  });
+});
