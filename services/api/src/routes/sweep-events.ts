@@ -54,6 +54,8 @@ class SweepEventStream {
   private closed = false;
   private readonly reader: Redis;
   private keys = new Set<string>();
+  /** The last entry of the events stream this client has seen. */
+  private lastId = '0-0';
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
     const key = jobId.startsWith('t-') ? jobId.slice(2) : '';
@@ -77,19 +79,16 @@ class SweepEventStream {
       'x-accel-buffering': 'no',
     });
     // Read the stream position before the status, so no event between the two is lost.
-    let lastId = await store.lastEventId();
+    this.lastId = await store.lastEventId();
     this.keys = new Set(await store.sweepTrialKeys(this.sweep.id));
     if (await this.sendStatus()) return;
     queueEvents.on('progress', this.onProgress);
     this.heartbeat = setInterval(() => this.raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     let statusAt = Date.now();
     while (!this.closed) {
-      const events = await store.readEvents(lastId, { blockMs: 5_000, redis: this.reader });
-      const mine = events.filter((e) => e.type !== 'sweep' && this.keys.has(e.key));
-      lastId = events.at(-1)?.id ?? lastId;
-      for (const event of mine) await this.sendTrial(event);
+      const { sent } = await this.sendTrials(5_000);
       // After its own trials, and every few seconds anyway: a cancellation writes no event.
-      if (mine.length > 0 || Date.now() - statusAt >= STATUS_EVERY_MS) {
+      if (sent > 0 || Date.now() - statusAt >= STATUS_EVERY_MS) {
         this.sweep = (await store.getSweep(this.sweep.id)) ?? this.sweep;
         statusAt = Date.now();
         if (await this.sendStatus()) return;
@@ -106,14 +105,33 @@ class SweepEventStream {
     if (!this.raw.writableEnded) this.raw.end();
   }
 
-  /** Sends the status; true (and the stream ends) once the sweep is over. */
+  /**
+   * Sends the status; once the sweep is over, first the trial events still unread (the status
+   * may already count trials whose events came after the last read), then `end`, and closes.
+   */
   private async sendStatus(): Promise<boolean> {
     const status = await this.context.reader.status(this.sweep);
+    if (!FINAL_STATES.has(status.state)) {
+      this.send('status', status);
+      return false;
+    }
+    while ((await this.sendTrials()).read > 0);
     this.send('status', status);
-    if (!FINAL_STATES.has(status.state)) return false;
     this.send('end', { state: status.state } as EndEvent);
     this.close();
     return true;
+  }
+
+  /** Reads the next events (waiting up to `blockMs`) and sends this sweep's. */
+  private async sendTrials(blockMs?: number): Promise<{ read: number; sent: number }> {
+    const events = await this.context.store.readEvents(this.lastId, {
+      redis: this.reader,
+      ...(blockMs !== undefined && { blockMs }),
+    });
+    this.lastId = events.at(-1)?.id ?? this.lastId;
+    const mine = events.filter((e) => e.type !== 'sweep' && this.keys.has(e.key));
+    for (const event of mine) await this.sendTrial(event);
+    return { read: events.length, sent: mine.length };
   }
 
   private async sendTrial(event: StoreEvent): Promise<void> {
