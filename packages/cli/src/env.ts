@@ -1,6 +1,6 @@
 import os from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
+import { defaultCacheRoot } from '@seedsweep/crater-data';
 import { BACKEND_CHOICES } from '@seedsweep/trainer/backend-choice';
 
 const envSchema = z.object({
@@ -56,13 +56,11 @@ export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
     throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
-  const xdg = e.XDG_CACHE_HOME && path.isAbsolute(e.XDG_CACHE_HOME) ? e.XDG_CACHE_HOME : undefined;
   return {
     dataDir: e.CRATER_DATA_DIR,
     dataUrl: e.CRATER_DATA_URL,
     backend: e.TRAINER_BACKEND as CliEnv['backend'],
-    cacheRoot:
-      e.SEEDSWEEP_CACHE_DIR ?? path.join(xdg ?? path.join(os.homedir(), '.cache'), 'seedsweep'),
+    cacheRoot: e.SEEDSWEEP_CACHE_DIR ?? defaultCacheRoot(e.XDG_CACHE_HOME, os.homedir()),
     torchPython: e.SEEDSWEEP_TORCH_PYTHON,
     debug: Boolean(e.SEEDSWEEP_DEBUG),
     apiUrl: e.SEEDSWEEP_URL.replace(/\/+$/, ''),

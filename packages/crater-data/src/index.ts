@@ -6,7 +6,7 @@ export {
   DEFAULT_BASE_URL,
   type DatasetFile,
 } from './checksums.js';
-export { defaultCacheDir } from './cache-dir.js';
+export { defaultCacheDir, defaultCacheRoot } from './cache-dir.js';
 export { cacheLayout, type CacheLayout } from './cache-layout.js';
 export {
   resolveDataset,

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
+import { defaultCacheRoot } from '@seedsweep/crater-data';
 
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1024).default(fallback);
 
@@ -56,7 +56,6 @@ export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
     throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
-  const xdg = e.XDG_CACHE_HOME && path.isAbsolute(e.XDG_CACHE_HOME) ? e.XDG_CACHE_HOME : undefined;
   return {
     redisUrl: e.REDIS_URL,
     prefix: e.SEEDSWEEP_PREFIX,
@@ -67,8 +66,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
     workerName: e.WORKER_NAME ?? `${os.hostname()}:${process.pid}`,
     dataDir: e.CRATER_DATA_DIR,
     dataUrl: e.CRATER_DATA_URL,
-    cacheRoot:
-      e.SEEDSWEEP_CACHE_DIR ?? path.join(xdg ?? path.join(os.homedir(), '.cache'), 'seedsweep'),
+    cacheRoot: e.SEEDSWEEP_CACHE_DIR ?? defaultCacheRoot(e.XDG_CACHE_HOME, os.homedir()),
     logLevel: e.LOG_LEVEL,
   };
 }
