@@ -1,5 +1,14 @@
 export {
   FINAL_STATES,
+  cancelResponseSchema,
+  cancellationSchema,
+  runningTrialSchema,
+  sweepDetailSchema,
+  sweepLinksSchema,
+  sweepListSchema,
+  sweepStateSchema,
+  sweepStatusSchema,
+  trialCountsSchema,
   type Cancellation,
   type CancelResponse,
   type RunningTrial,
@@ -10,14 +19,15 @@ export {
   type SweepStatus,
   type TrialCounts,
 } from './sweep-status.js';
-export type { SubmitResponse } from './submit-response.js';
+export { submitResponseSchema, type SubmitResponse } from './submit-response.js';
 export type { EndEvent, ProgressEvent, TrialEvent } from './sweep-events.js';
-export type { TrialPage, TrialRow } from './trial-row.js';
-export type {
-  BaselineStats,
-  CellStats,
-  GridResponse,
-  GroupGrid,
-  SweepGrid,
+export { trialPageSchema, trialRowSchema, type TrialPage, type TrialRow } from './trial-row.js';
+export {
+  gridResponseSchema,
+  type BaselineStats,
+  type CellStats,
+  type GridResponse,
+  type GroupGrid,
+  type SweepGrid,
 } from './grid-response.js';
-export type { Problem } from './problem.js';
+export { problemSchema, type Problem } from './problem.js';

@@ -1,16 +1,19 @@
-import type { SweepLinks } from './sweep-status.js';
+import { z } from 'zod';
+import { sweepLinksSchema } from './sweep-status.js';
 
 /** `POST /v1/sweeps`: 201 when created, 200 when an Idempotency-Key replays it. */
-export interface SubmitResponse {
-  id: string;
-  name: string;
-  /** Unique trials of the sweep. */
-  trials: number;
-  /** Trials not enqueued by this request: already done, or already queued for another sweep. */
-  reused: number;
-  reusedResults: number;
-  alreadyQueued: number;
-  enqueued: number;
-  createdAt: string;
-  links: SweepLinks;
-}
+export const submitResponseSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  trials: z.number().int().describe('unique trials of the sweep'),
+  reused: z
+    .number()
+    .int()
+    .describe('trials not enqueued by this request: already done, or queued for another sweep'),
+  reusedResults: z.number().int(),
+  alreadyQueued: z.number().int(),
+  enqueued: z.number().int(),
+  createdAt: z.string(),
+  links: sweepLinksSchema,
+});
+export type SubmitResponse = z.infer<typeof submitResponseSchema>;

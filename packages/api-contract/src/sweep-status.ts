@@ -1,73 +1,87 @@
-export type SweepState = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
+import { z } from 'zod';
+
+export const sweepStateSchema = z.enum(['queued', 'running', 'done', 'cancelled', 'failed']);
+export type SweepState = z.infer<typeof sweepStateSchema>;
 
 /** States after which nothing more happens to a sweep. */
 export const FINAL_STATES: readonly SweepState[] = ['done', 'failed', 'cancelled'];
 
-export interface TrialCounts {
-  queued: number;
-  running: number;
-  done: number;
-  failed: number;
-  cancelled: number;
-}
+export const trialCountsSchema = z.object({
+  queued: z.number().int(),
+  running: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+});
+export type TrialCounts = z.infer<typeof trialCountsSchema>;
 
-export interface RunningTrial {
-  key: string;
-  label: string;
-  epoch: number | null;
-  epochs: number | null;
-}
+export const runningTrialSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  epoch: z.number().int().nullable(),
+  epochs: z.number().int().nullable(),
+});
+export type RunningTrial = z.infer<typeof runningTrialSchema>;
 
-export interface SweepLinks {
-  self: string;
-  events: string;
-  trials: string;
-  grid: string;
-  gridSvg: string;
-  seedsSvg: string;
-}
+export const sweepLinksSchema = z.object({
+  self: z.string(),
+  events: z.string(),
+  trials: z.string(),
+  grid: z.string(),
+  gridSvg: z.string(),
+  seedsSvg: z.string(),
+});
+export type SweepLinks = z.infer<typeof sweepLinksSchema>;
 
-/** `GET /v1/sweeps/:id` without `definition` and `links`; also the `status` event. */
-export interface SweepStatus {
-  id: string;
-  name: string;
-  createdAt: string;
-  cancelledAt: string | null;
-  state: SweepState;
-  trials: number;
-  reused: number;
-  enqueued: number;
-  counts: TrialCounts;
-  /** Mean training time of the sweep's finished trials. */
-  meanTrialSeconds: number | null;
-  /** Remaining trials x mean trial time / trials running now; null until a trial has finished. */
-  etaSeconds: number | null;
-  running: RunningTrial[];
-}
+/** A sweep's progress; also the data of the `status` event. */
+export const sweepStatusSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  cancelledAt: z.string().nullable(),
+  state: sweepStateSchema,
+  trials: z.number().int(),
+  reused: z.number().int(),
+  enqueued: z.number().int(),
+  counts: trialCountsSchema,
+  meanTrialSeconds: z
+    .number()
+    .nullable()
+    .describe("mean training time of the sweep's finished trials"),
+  etaSeconds: z
+    .number()
+    .nullable()
+    .describe('remaining trials x mean trial time / trials running now; null until one finished'),
+  running: z.array(runningTrialSchema),
+});
+export type SweepStatus = z.infer<typeof sweepStatusSchema>;
 
-export interface SweepDetail extends SweepStatus {
-  definition: unknown;
-  links: SweepLinks;
-}
+/** `GET /v1/sweeps/:id`. */
+export const sweepDetailSchema = sweepStatusSchema.extend({
+  definition: z.record(z.string(), z.unknown()).describe('the sweep as validated, defaults filled'),
+  links: sweepLinksSchema,
+});
+export type SweepDetail = z.infer<typeof sweepDetailSchema>;
 
-export interface SweepList {
-  total: number;
-  offset: number;
-  limit: number;
-  sweeps: (SweepStatus & { links: SweepLinks })[];
-}
+/** `GET /v1/sweeps`. */
+export const sweepListSchema = z.object({
+  total: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  sweeps: z.array(sweepStatusSchema.extend({ links: sweepLinksSchema })),
+});
+export type SweepList = z.infer<typeof sweepListSchema>;
 
-export interface Cancellation {
-  /** Waiting trials taken off the queue. */
-  removed: number;
-  /** Running trials stopped. */
-  stopped: number;
-  /** Unfinished trials left because another live sweep needs them. */
-  kept: number;
-}
+export const cancellationSchema = z.object({
+  removed: z.number().int().describe('waiting trials taken off the queue'),
+  stopped: z.number().int().describe('running trials stopped'),
+  kept: z.number().int().describe('unfinished trials another live sweep still needs'),
+});
+export type Cancellation = z.infer<typeof cancellationSchema>;
 
 /** `DELETE /v1/sweeps/:id`. */
-export interface CancelResponse extends SweepStatus {
-  alreadyCancelled: boolean;
-  cancellation: Cancellation;
-}
+export const cancelResponseSchema = sweepStatusSchema.extend({
+  alreadyCancelled: z.boolean(),
+  cancellation: cancellationSchema,
+});
+export type CancelResponse = z.infer<typeof cancelResponseSchema>;

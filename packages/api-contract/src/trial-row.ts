@@ -1,37 +1,41 @@
-/** One trial of `GET /v1/sweeps/:id/trials` (a CSV row has the same columns). */
-export interface TrialRow {
-  key: string;
-  label: string;
-  region: string;
-  seed: number;
-  baseline: boolean;
-  tau: number | null;
-  activePercent: number | null;
-  cgn: string | null;
-  checkEvery: string | null;
-  minTrainLoss: number | null;
-  epochs: number;
-  learningRate: number;
-  batchSize: number;
-  dataSeed: number;
-  state: 'done' | 'failed' | 'pending';
-  testAccuracy: number | null;
-  majorityRate: number | null;
-  diverged: boolean | null;
-  epochsRun: number | null;
-  reinitializations: number | null;
-  durationMs: number | null;
-  backend: string | null;
-  weightsHash: string | null;
-  worker: string | null;
-  finishedAt: string | null;
-  failure: string | null;
-}
+import { z } from 'zod';
 
-export interface TrialPage {
-  sweepId: string;
-  total: number;
-  offset: number;
-  limit: number;
-  trials: TrialRow[];
-}
+/** One trial of `GET /v1/sweeps/:id/trials` (a CSV row has the same columns). */
+export const trialRowSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  region: z.string(),
+  seed: z.number().int(),
+  baseline: z.boolean(),
+  tau: z.number().nullable(),
+  activePercent: z.number().nullable(),
+  cgn: z.string().nullable(),
+  checkEvery: z.string().nullable(),
+  minTrainLoss: z.number().nullable(),
+  epochs: z.number().int(),
+  learningRate: z.number(),
+  batchSize: z.number().int(),
+  dataSeed: z.number().int(),
+  state: z.enum(['done', 'failed', 'pending']),
+  testAccuracy: z.number().nullable(),
+  majorityRate: z.number().nullable(),
+  diverged: z.boolean().nullable(),
+  epochsRun: z.number().int().nullable(),
+  reinitializations: z.number().int().nullable(),
+  durationMs: z.number().nullable(),
+  backend: z.string().nullable(),
+  weightsHash: z.string().nullable(),
+  worker: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  failure: z.string().nullable(),
+});
+export type TrialRow = z.infer<typeof trialRowSchema>;
+
+export const trialPageSchema = z.object({
+  sweepId: z.string(),
+  total: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  trials: z.array(trialRowSchema),
+});
+export type TrialPage = z.infer<typeof trialPageSchema>;

@@ -162,6 +162,15 @@ describe('operations', () => {
       ]),
     );
     expect(openapi.paths['/v1/sweeps'].post.requestBody).toBeDefined();
+    const status =
+      openapi.paths['/v1/sweeps/{id}'].get.responses['200'].content['application/json'];
+    expect(Object.keys(status.schema.properties)).toEqual(
+      expect.arrayContaining(['state', 'counts', 'etaSeconds', 'running', 'definition', 'links']),
+    );
+    expect(
+      openapi.paths['/v1/sweeps'].post.responses['4XX'] ??
+        openapi.paths['/v1/sweeps'].post.responses['4xx'],
+    ).toBeDefined();
     const board = await app.inject({ url: '/admin/queues' });
     expect(board.statusCode).toBe(200);
     expect(board.headers['content-type']).toContain('text/html');

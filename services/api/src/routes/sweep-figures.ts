@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { gridResponseSchema, problemSchema } from '@seedsweep/api-contract';
 import { renderGridSvg, renderSeedsSvg } from '@seedsweep/figures';
 import type { SweepPlan } from '@seedsweep/sweep-spec';
 import { ApiError } from '../errors/index.js';
@@ -20,6 +21,7 @@ export async function sweepFigureRoutes(parent: FastifyInstance): Promise<void> 
         summary:
           'Per group and (tau, P) cell: seeds done, mean accuracy, mean gain paired by seed, sd, 95% CI, W/T/L, Wilcoxon p, recovered, harmed, diverged',
         params: sweepParams,
+        response: { 200: gridResponseSchema, '4xx': problemSchema, '5xx': problemSchema },
       },
     },
     async (request) => {

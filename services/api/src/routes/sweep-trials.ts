@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problemSchema, trialPageSchema } from '@seedsweep/api-contract';
 import { ApiError } from '../errors/index.js';
 import { csvHeader, csvLine } from '../trials-csv.js';
 import { sweepParams } from './sweep-params.js';
@@ -22,6 +23,10 @@ export async function sweepTrialRoutes(parent: FastifyInstance): Promise<void> {
           offset: z.coerce.number().int().min(0).default(0),
           limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
         }),
+        response: {
+          200: trialPageSchema.describe('JSON; text/csv when asked'),
+          '4xx': problemSchema,
+        },
       },
     },
     async (request, reply) => {
@@ -32,7 +37,8 @@ export async function sweepTrialRoutes(parent: FastifyInstance): Promise<void> {
         reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${sweep.id}-trials.csv"`);
-        return reply.send(Readable.from(csvStream(reader.trialRows(sweep))));
+        // A stream is sent as it is: the JSON schema above does not apply to it.
+        return reply.send(Readable.from(csvStream(reader.trialRows(sweep))) as never);
       }
       const { offset, limit } = request.query;
       const trials = [];

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  cancelResponseSchema,
+  problemSchema,
+  submitResponseSchema,
+  sweepDetailSchema,
+  sweepListSchema,
+} from '@seedsweep/api-contract';
 import { sweepDefinitionSchema, type SweepFormat } from '@seedsweep/sweep-spec';
 import { ApiError } from '../errors/index.js';
 import { sweepParams } from './sweep-params.js';
@@ -52,6 +59,7 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
             .optional(),
         }),
         body: sweepDefinitionSchema,
+        response: { 200: submitResponseSchema, 201: submitResponseSchema, '4xx': problemSchema },
       },
       // The body arrives as text and sweep-spec validates it (with line numbers for YAML); the
       // schemas above document the route, and the header is checked below.
@@ -92,6 +100,7 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
           offset: z.coerce.number().int().min(0).default(0),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
+        response: { 200: sweepListSchema, '4xx': problemSchema },
       },
     },
     async (request) => {
@@ -108,13 +117,18 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
         tags: ['sweeps'],
         summary: 'A sweep: state, counts per state, ETA, running trials, the definition',
         params: sweepParams,
+        response: { 200: sweepDetailSchema, '4xx': problemSchema },
       },
     },
     async (request) => {
       const { reader } = app.seedsweep;
       const sweep = await reader.sweep(request.params.id);
       const status = await reader.status(sweep);
-      return { ...status, definition: sweep.definition, links: links(sweep.id) };
+      return {
+        ...status,
+        definition: sweep.definition as unknown as Record<string, unknown>,
+        links: links(sweep.id),
+      };
     },
   );
 
@@ -126,6 +140,7 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
         summary:
           'Cancel a sweep: its waiting trials that no other live sweep needs are removed, running ones stopped',
         params: sweepParams,
+        response: { 200: cancelResponseSchema, '4xx': problemSchema },
       },
     },
     async (request) => {
@@ -140,7 +155,7 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
   );
 }
 
-function links(id: string): Record<string, string> {
+function links(id: string) {
   const base = `/v1/sweeps/${id}`;
   return {
     self: base,
