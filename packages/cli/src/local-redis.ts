@@ -7,6 +7,8 @@ export interface LocalRedis {
   /** Where it came from, for the start-up banner. */
   origin: string;
   stop(): Promise<void>;
+  /** Synchronous, for a process 'exit' hook: SIGKILL if it still runs. */
+  kill(): void;
 }
 
 /**
@@ -17,7 +19,7 @@ export async function localRedis(
   redisUrl: string | undefined,
   dataDir: string,
 ): Promise<LocalRedis> {
-  if (redisUrl) return { url: redisUrl, origin: 'REDIS_URL', stop: async () => {} };
+  if (redisUrl) return { url: redisUrl, origin: 'REDIS_URL', stop: async () => {}, kill: () => {} };
   const dir = path.join(dataDir, 'redis');
   try {
     const server = await RedisServer.start({ dir, appendOnly: true });
@@ -25,6 +27,9 @@ export async function localRedis(
       url: server.url,
       origin: `redis-server (data in ${path.relative(process.cwd(), dir) || dir})`,
       stop: () => server.stop(),
+      kill: () => {
+        if (server.running && server.pid !== undefined) process.kill(server.pid, 'SIGKILL');
+      },
     };
   } catch (error) {
     if (error instanceof RedisServerError && error.code === 'REDIS_SERVER_NOT_FOUND') {

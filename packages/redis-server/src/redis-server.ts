@@ -35,6 +35,10 @@ export class RedisServer {
     return this.child.pid;
   }
 
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   static async start(options: RedisServerOptions): Promise<RedisServer> {
     const bin = options.bin ?? 'redis-server';
     await mkdir(options.dir, { recursive: true });
@@ -57,7 +61,9 @@ export class RedisServer {
       '--loglevel',
       'notice',
     ];
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: Ctrl-C in the terminal must not take Redis down before the
+    // services that still write to it have stopped; the owner stops it last, with stop().
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     await waitUntilReady(child, bin, port, options.startTimeoutMs ?? 10_000);
     return new RedisServer(child, port, options.dir, exited);
@@ -65,13 +71,13 @@ export class RedisServer {
 
   /** Clean shutdown; resolves when the process has exited. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    if (this.running) this.child.kill('SIGTERM');
     await this.exited;
   }
 
   /** Abrupt end, as a power cut or OOM kill would do it. */
   async kill(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.running) this.child.kill('SIGKILL');
     await this.exited;
   }
 }

@@ -62,6 +62,10 @@ export class LocalStack {
     options: { workers: number; port: number; warningsOnly?: boolean },
   ): Promise<LocalStack> {
     const redis = await localRedis(ctx.env.redisUrl, path.resolve('.data'));
+    // Redis and the services run in process groups of their own (so that Ctrl-C reaches only
+    // seedsweep, which stops them in order); should seedsweep exit without stopping them, they
+    // must not outlive it.
+    process.once('exit', () => redis.kill());
     const services = new LocalServices({
       redisUrl: redis.url,
       port: options.port,
