@@ -11,6 +11,7 @@ export {
 export {
   createTrialQueue,
   bullPrefix,
+  trialJobRedisKey,
   TRIAL_JOB_OPTIONS,
   type TrialQueue,
   type TrialQueueOptions,

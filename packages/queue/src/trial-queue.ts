@@ -32,3 +32,11 @@ export function createTrialQueue(options: TrialQueueOptions): TrialQueue {
     defaultJobOptions: TRIAL_JOB_OPTIONS,
   });
 }
+
+/**
+ * The Redis key of a trial's job hash (BullMQ's `<prefix>:<queue>:<job id>`), for a process that
+ * only needs to know whether the job exists and holds no Queue (a sandboxed trial process).
+ */
+export function trialJobRedisKey(storePrefix: string, jobId: string): string {
+  return `${bullPrefix(storePrefix)}:${TRIAL_QUEUE}:${jobId}`;
+}

@@ -27,7 +27,10 @@ export interface StoreCounters {
   failures: number;
   /** Training time of every result written, summed. */
   trainingMs: number;
+  /** Epochs trained (derived results trained none). */
   epochs: number;
+  /** Results taken from their baseline without training (see the trainer's matchesBaseline). */
+  derivedResults: number;
 }
 
 /** A trial as statuses and grids see it: its summary once done, its failure if it failed. */
@@ -210,7 +213,8 @@ export class SweepStore {
       String(this.eventsMaxLength),
       JSON.stringify(summarise(record)),
       String(Math.round(record.durationMs)),
-      String(record.epochsRun),
+      String(record.derivedFrom ? 0 : record.epochsRun),
+      record.derivedFrom ? '1' : '0',
     );
     return written === 1;
   }
@@ -356,6 +360,7 @@ export class SweepStore {
       failures: Number(values.failures ?? 0),
       trainingMs: Number(values.trainingMs ?? 0),
       epochs: Number(values.epochs ?? 0),
+      derivedResults: Number(values.derivedResults ?? 0),
     };
   }
 

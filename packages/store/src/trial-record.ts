@@ -24,6 +24,11 @@ export interface TrialRecord {
   /** BullMQ's attempt number (1 = first delivery). */
   attempt: number;
   finishedAt: string;
+  /**
+   * The baseline trial whose result this is, when the baseline's record proved RandomOut could
+   * not fire in this trial (nothing was trained); absent or null for a trained result.
+   */
+  derivedFrom?: string | null;
 }
 
 /** A trial that exhausted its attempts or could not run at all. */

@@ -79,6 +79,7 @@ describe('results', () => {
       failures: 0,
       trainingMs: 1000,
       epochs: 2,
+      derivedResults: 0,
     });
     expect(await store.getStates(['k1', 'nope'])).toEqual([
       {

@@ -1,4 +1,5 @@
 export { train, type TrainOptions } from './train.js';
+export { matchesBaseline } from './baseline-equivalence.js';
 export {
   parseTrainConfig,
   trainConfigSchema,

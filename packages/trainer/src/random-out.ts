@@ -16,7 +16,12 @@ export class RandomOut {
     epochs: number,
     private readonly stream: RandomStream,
   ) {
-    this.activeEpochs = Math.floor((config.activePercent / 100) * epochs);
+    this.activeEpochs = RandomOut.activeEpochsOf(config, epochs);
+  }
+
+  /** floor(P% of the epochs): the count of epochs, from the first, in which checks may run. */
+  static activeEpochsOf(config: Pick<RandomOutConfig, 'activePercent'>, epochs: number): number {
+    return Math.floor((config.activePercent / 100) * epochs);
   }
 
   /** Whether checks run in this 0-based epoch, given the previous epoch's mean loss. */

@@ -9,6 +9,7 @@ import { CraterCnn } from '../src/crater-cnn.js';
 import { InvalidTrainConfigError, TrainingAbortedError } from '../src/errors/index.js';
 import { parseTrainConfig } from '../src/train-config.js';
 import { train, trainModel } from '../src/train.js';
+import { matchesBaseline } from '../src/baseline-equivalence.js';
 import type { TrainResult } from '../src/train-result.js';
 import type { TrainingData } from '../src/training-data.js';
 import { loadEast, subset } from './fixtures.js';
@@ -93,6 +94,35 @@ describe('train (wasm, real East data)', () => {
     );
     expect(below.reinitializations.total).toBe(0);
     expect(outcome(below)).toEqual(outcome(baseline));
+  });
+
+  it('a run the baseline record says cannot fire is the baseline bit for bit; a hair above, it fires', async () => {
+    const baseline = await train(base, data);
+    const activePercent = 67; // two of three epochs
+    const active = baseline.minAbsCgn.slice(0, 2).map((v) => v!);
+    const floor = Math.min(...active);
+    const quiet = parseTrainConfig({ ...base, randomout: { tau: floor, activePercent } });
+    expect(matchesBaseline(quiet, baseline)).toBe(true);
+    const quietRun = await train(quiet, data);
+    expect(quietRun.reinitializations.total).toBe(0);
+    expect({ ...outcome(quietRun), minAbsCgn: quietRun.minAbsCgn }).toEqual({
+      ...outcome(baseline),
+      minAbsCgn: baseline.minAbsCgn,
+    });
+
+    // The smallest active |CGN| is the check that fires once tau exceeds it.
+    const above = parseTrainConfig({
+      ...base,
+      randomout: { tau: floor * (1 + 1e-9), activePercent },
+    });
+    expect(matchesBaseline(above, baseline)).toBe(false);
+    expect((await train(above, data)).reinitializations.total).toBeGreaterThan(0);
+    // Only the l1 norm is recorded by a baseline: a 'sum' run cannot be judged from it.
+    const sum = parseTrainConfig({
+      ...base,
+      randomout: { tau: floor / 2, activePercent, cgn: 'sum' },
+    });
+    expect(matchesBaseline(sum, baseline)).toBe(false);
   });
 
   it('with tau above every CGN, re-initialises every filter at every check while active', async () => {

@@ -5,7 +5,13 @@
  */
 import type { SandboxedJob } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { TrialJobData, TrialJobResult, TrialProgress } from '@seedsweep/queue';
+import {
+  trialJobId,
+  trialJobRedisKey,
+  type TrialJobData,
+  type TrialJobResult,
+  type TrialProgress,
+} from '@seedsweep/queue';
 import { SweepStore } from '@seedsweep/store';
 import { parseEnv } from './env.js';
 import { RegionData } from './region-data.js';
@@ -21,13 +27,15 @@ function trialRunner(): TrialRunner {
     store: new SweepStore({ redis, prefix: env.prefix }),
     regions: new RegionData(env),
     workerName: env.workerName,
+    jobExists: async (key) =>
+      (await redis.exists(trialJobRedisKey(env.prefix, trialJobId(key)))) === 1,
   });
   return runner;
 }
 
 export default async function processTrial(
   job: SandboxedJob<TrialJobData, TrialJobResult>,
-  _token?: string,
+  token?: string,
   signal?: AbortSignal,
 ): Promise<TrialJobResult> {
   return trialRunner().run(
@@ -35,6 +43,7 @@ export default async function processTrial(
       data: job.data,
       attemptsMade: job.attemptsMade,
       updateProgress: (progress: TrialProgress) => job.updateProgress(progress),
+      moveToDelayed: (timestamp: number) => job.moveToDelayed(timestamp, token),
     },
     signal,
   );

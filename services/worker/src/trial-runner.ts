@@ -1,9 +1,10 @@
-import { UnrecoverableError } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { trialJobDataShape, type TrialJobResult, type TrialProgress } from '@seedsweep/queue';
 import type { SweepStore, TrialRecord } from '@seedsweep/store';
 import { trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
 import {
   InvalidTrainConfigError,
+  matchesBaseline,
   selectBackend,
   train,
   TRAINER_VERSION,
@@ -18,12 +19,18 @@ export interface TrialJobHandle {
   data: unknown;
   attemptsMade: number;
   updateProgress(progress: TrialProgress): Promise<void>;
+  /** Puts the job back on the queue until `timestamp` (ms); the processor then throws DelayedError. */
+  moveToDelayed(timestamp: number): Promise<void>;
 }
 
 export interface TrialRunnerOptions {
   store: SweepStore;
   regions: RegionData;
   workerName: string;
+  /** Whether a trial's job is still on the queue (waiting, delayed or running). */
+  jobExists(key: string): Promise<boolean>;
+  /** How long a RandomOut trial waits for its baseline before it is tried again. */
+  baselineWaitMs?: number;
 }
 
 /**
@@ -38,6 +45,10 @@ export class TrialRunner {
     const existing = await this.options.store.getResult(key);
     if (existing)
       return { key, written: false, skipped: true, testAccuracy: existing.testAccuracy };
+    if (spec.train.randomout) {
+      const derived = await this.fromBaseline(key, spec, job);
+      if (derived) return derived;
+    }
 
     const data = await this.options.regions.load(spec.region, spec.dataset, spec.dataset.identity);
     if (data.identityHash !== spec.dataset.identity) {
@@ -50,6 +61,39 @@ export class TrialRunner {
     const record = this.record(key, result, data.test.y, job.attemptsMade + 1);
     const written = await this.options.store.writeResult(record);
     return { key, written, skipped: false, testAccuracy: result.testAccuracy };
+  }
+
+  /**
+   * A RandomOut trial whose baseline record shows that no check could fire takes the baseline's
+   * result: training it would repeat the baseline bit for bit. While the baseline is still on
+   * the queue, the trial waits for it; a baseline that failed or is gone leaves it to train.
+   */
+  private async fromBaseline(
+    key: string,
+    spec: TrialSpec,
+    job: TrialJobHandle,
+  ): Promise<TrialJobResult | null> {
+    const baselineKey = trialKey({ ...spec, train: { ...spec.train, randomout: null } });
+    const baseline = await this.options.store.getResult(baselineKey);
+    if (!baseline) {
+      if (await this.options.jobExists(baselineKey)) {
+        await job.moveToDelayed(Date.now() + (this.options.baselineWaitMs ?? 5_000));
+        throw new DelayedError();
+      }
+      return null;
+    }
+    if (!matchesBaseline(spec.train, baseline)) return null;
+    const record: TrialRecord = {
+      ...baseline,
+      key,
+      durationMs: 0,
+      worker: this.options.workerName,
+      attempt: job.attemptsMade + 1,
+      finishedAt: new Date().toISOString(),
+      derivedFrom: baselineKey,
+    };
+    const written = await this.options.store.writeResult(record);
+    return { key, written, skipped: false, testAccuracy: record.testAccuracy };
   }
 
   private validate(data: unknown): { key: string; spec: TrialSpec } {

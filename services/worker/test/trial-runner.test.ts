@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { TrialProgress } from '@seedsweep/queue';
@@ -11,6 +11,8 @@ import { TrialRunner } from '../src/trial-runner.js';
 const redis = new Redis(inject('redisUrl'));
 const prefix = uniquePrefix('runner');
 const store = new SweepStore({ redis, prefix });
+/** Keys whose jobs count as still queued, standing in for the queue a worker would ask. */
+const queued = new Set<string>();
 const runner = new TrialRunner({
   store,
   regions: new RegionData({
@@ -19,6 +21,7 @@ const runner = new TrialRunner({
     cacheRoot: '/nonexistent',
   }),
   workerName: 'test',
+  jobExists: async (key) => queued.has(key),
 });
 
 afterAll(async () => {
@@ -26,24 +29,29 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const [trial] = planSweep(
+const [trial, quietCell, loudCell] = planSweep(
   parseSweepDefinition({
     name: 'runner',
     regions: ['East'],
     seeds: [5],
-    randomout: { tau: [1e-8], activePercent: [50] },
+    // 1e-8 lies far below any |CGN| of two epochs; 10 far above.
+    randomout: { tau: [1e-8, 10], activePercent: [50] },
     training: { epochs: 2, backend: 'wasm' },
   }),
 ).trials;
 
+/** A job as the trial sees it, recording what the trial asks of BullMQ. */
 function job(data: unknown) {
   const progress: TrialProgress[] = [];
+  const delays: number[] = [];
   return {
     progress,
+    delays,
     handle: {
       data,
       attemptsMade: 0,
       updateProgress: async (p: TrialProgress) => void progress.push(p),
+      moveToDelayed: async (timestamp: number) => void delays.push(timestamp),
     },
   };
 }
@@ -90,5 +98,45 @@ describe('TrialRunner', () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toContain('trainer version 0');
+  });
+
+  it('a RandomOut trial waits while its baseline is queued, then takes its result if no check could fire', async () => {
+    const baselineKey = trial!.key;
+    await redis.hdel(store.keys.trial(baselineKey), 'result', 'summary');
+    queued.add(baselineKey);
+    const waiting = job({ key: quietCell!.key, spec: quietCell!.spec });
+    await expect(runner.run(waiting.handle)).rejects.toBeInstanceOf(DelayedError);
+    expect(waiting.delays).toHaveLength(1);
+    expect(waiting.delays[0]).toBeGreaterThan(Date.now());
+
+    queued.delete(baselineKey);
+    const trained = await runner.run(job({ key: baselineKey, spec: trial!.spec }).handle);
+    const quiet = job({ key: quietCell!.key, spec: quietCell!.spec });
+    const derived = await runner.run(quiet.handle);
+    expect(derived).toMatchObject({
+      written: true,
+      skipped: false,
+      testAccuracy: trained.testAccuracy,
+    });
+    expect(quiet.progress).toEqual([]);
+    const baseline = (await store.getResult(baselineKey))!;
+    const record = (await store.getResult(quietCell!.key))!;
+    expect(record).toMatchObject({
+      derivedFrom: baselineKey,
+      weightsHash: baseline.weightsHash,
+      trainLoss: baseline.trainLoss,
+      durationMs: 0,
+      reinitializations: { total: 0 },
+    });
+    expect((await store.counters()).derivedResults).toBe(1);
+  });
+
+  it('a RandomOut trial whose checks would fire trains', async () => {
+    const loud = job({ key: loudCell!.key, spec: loudCell!.spec });
+    await runner.run(loud.handle);
+    expect(loud.progress.map((p) => p.epoch)).toEqual([1, 2]);
+    const record = (await store.getResult(loudCell!.key))!;
+    expect(record.derivedFrom ?? null).toBeNull();
+    expect(record.reinitializations.total).toBeGreaterThan(0);
   });
 });
