@@ -28,6 +28,10 @@ export const trialRowSchema = z.object({
   worker: z.string().nullable(),
   finishedAt: z.string().nullable(),
   failure: z.string().nullable(),
+  derivedFrom: z
+    .string()
+    .nullable()
+    .describe('the baseline whose result this is, when RandomOut provably never fired'),
 });
 export type TrialRow = z.infer<typeof trialRowSchema>;
 

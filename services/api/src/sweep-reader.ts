@@ -119,5 +119,6 @@ function trialRow(trial: Trial, result: TrialRecord | null, failure: string | nu
     worker: result?.worker ?? null,
     finishedAt: result?.finishedAt ?? null,
     failure: result ? null : failure,
+    derivedFrom: result?.derivedFrom ?? null,
   };
 }

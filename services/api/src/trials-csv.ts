@@ -26,6 +26,7 @@ const COLUMNS: (keyof TrialRow)[] = [
   'worker',
   'finishedAt',
   'failure',
+  'derivedFrom',
 ];
 
 export function csvHeader(): string {
