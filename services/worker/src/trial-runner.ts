@@ -76,7 +76,9 @@ export class TrialRunner {
     const baselineKey = trialKey({ ...spec, train: { ...spec.train, randomout: null } });
     const baseline = await this.options.store.getResult(baselineKey);
     if (!baseline) {
-      if (await this.options.jobExists(baselineKey)) {
+      // A failed baseline's job is kept (for bull-board) but will not run again: do not wait.
+      const [state] = await this.options.store.getStates([baselineKey]);
+      if (!state?.failure && (await this.options.jobExists(baselineKey))) {
         await job.moveToDelayed(Date.now() + (this.options.baselineWaitMs ?? 5_000));
         throw new DelayedError();
       }

@@ -139,4 +139,30 @@ describe('TrialRunner', () => {
     expect(record.derivedFrom ?? null).toBeNull();
     expect(record.reinitializations.total).toBeGreaterThan(0);
   });
+
+  it('a RandomOut trial does not wait for a baseline that failed for good, even while its job is kept', async () => {
+    const [baseline, cell] = planSweep(
+      parseSweepDefinition({
+        name: 'runner',
+        regions: ['East'],
+        seeds: [6],
+        randomout: { tau: [1e-8], activePercent: [50] },
+        training: { epochs: 2, backend: 'wasm' },
+      }),
+    ).trials;
+    queued.add(baseline!.key);
+    await store.writeFailure({
+      key: baseline!.key,
+      message: 'boom',
+      code: null,
+      attempts: 3,
+      worker: 'w',
+      failedAt: '',
+    });
+    const run = job({ key: cell!.key, spec: cell!.spec });
+    await runner.run(run.handle);
+    expect(run.delays).toEqual([]);
+    expect(run.progress.map((p) => p.epoch)).toEqual([1, 2]);
+    expect((await store.getResult(cell!.key))?.derivedFrom ?? null).toBeNull();
+  });
 });
