@@ -1,7 +1,7 @@
 import {
   cacheLayout,
   loadRegion,
-  resolveDataset,
+  locateDataset,
   type PreparedRegion,
   type RegionName,
 } from '@seedsweep/crater-data';
@@ -18,12 +18,10 @@ export interface PreparationFlags {
  * a mirror, when set) verified in the cache.
  */
 export async function datasetDir(env: CliEnv, log: (line: string) => void): Promise<string> {
-  if (env.dataDir) return resolveDataset({ dataDir: env.dataDir });
   const announced = new Set<string>();
-  return resolveDataset({
-    cacheDir: cacheLayout(env.cacheRoot).downloads,
-    ...(env.dataUrl && { baseUrl: env.dataUrl }),
-    onProgress: (p) => {
+  return locateDataset(
+    { dataDir: env.dataDir, cacheRoot: env.cacheRoot, baseUrl: env.dataUrl },
+    (p) => {
       if (announced.size === 0) {
         log(`downloading the crater dataset: ${p.total} file(s), pinned and checksummed`);
       }
@@ -32,7 +30,7 @@ export async function datasetDir(env: CliEnv, log: (line: string) => void): Prom
         log(`  [${p.done + 1}/${p.total}] ${p.file}`);
       }
     },
-  });
+  );
 }
 
 export async function loadPreparedRegion(

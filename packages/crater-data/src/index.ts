@@ -8,6 +8,7 @@ export {
 } from './checksums.js';
 export { defaultCacheDir, defaultCacheRoot } from './cache-dir.js';
 export { cacheLayout, type CacheLayout } from './cache-layout.js';
+export { locateDataset, type DatasetLocation } from './locate-dataset.js';
 export {
   resolveDataset,
   type DownloadProgress,

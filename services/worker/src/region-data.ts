@@ -1,7 +1,7 @@
 import {
   cacheLayout,
   loadRegion,
-  resolveDataset,
+  locateDataset,
   type PreparedRegion,
   type RegionName,
 } from '@seedsweep/crater-data';
@@ -36,12 +36,11 @@ export class RegionData {
 
   private async loadUncached(region: RegionName, params: DatasetParams): Promise<PreparedRegion> {
     const layout = cacheLayout(this.options.cacheRoot);
-    this.datasetDir ??= this.options.dataDir
-      ? resolveDataset({ dataDir: this.options.dataDir })
-      : resolveDataset({
-          cacheDir: layout.downloads,
-          ...(this.options.dataUrl && { baseUrl: this.options.dataUrl }),
-        });
+    this.datasetDir ??= locateDataset({
+      dataDir: this.options.dataDir,
+      cacheRoot: this.options.cacheRoot,
+      baseUrl: this.options.dataUrl,
+    });
     const dataDir = await this.datasetDir.catch((error: unknown) => {
       this.datasetDir = undefined;
       throw error;
