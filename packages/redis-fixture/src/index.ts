@@ -5,3 +5,4 @@ export {
   type TestRedisSource,
 } from './test-redis.js';
 export { deleteKeys, uniquePrefix } from './key-prefix.js';
+export { startPrivateRedis, type PrivateRedis } from './private-redis.js';

@@ -13,6 +13,8 @@ export interface RedisServerOptions {
   bin?: string;
   /** Milliseconds to wait for "Ready to accept connections". */
   startTimeoutMs?: number;
+  /** More configuration, as `--name value` pairs: a password, a memory limit. */
+  args?: string[];
 }
 
 /**
@@ -60,6 +62,7 @@ export class RedisServer {
       'no',
       '--loglevel',
       'notice',
+      ...(options.args ?? []),
     ];
     // A process group of its own: Ctrl-C in the terminal must not take Redis down before the
     // services that still write to it have stopped; the owner stops it last, with stop().

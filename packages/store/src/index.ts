@@ -17,3 +17,9 @@ export {
 export type { LayerCounts } from './layer-counts.js';
 export type { StoreEvent } from './store-event.js';
 export { StoreError } from './errors/store-error.js';
+export { RedisUnfitError } from './errors/redis-unfit-error.js';
+export {
+  checkRedisServer,
+  isRedisOutOfMemory,
+  type RedisServerReport,
+} from './redis-server-check.js';

@@ -2,13 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { deleteKeys, uniquePrefix } from '@seedsweep/redis-fixture';
 import type { TrialSpec } from '@seedsweep/sweep-spec';
-import {
-  IdempotencyKeys,
-  StoreError,
-  SweepStore,
-  type NewSweep,
-  type TrialRecord,
-} from '../src/index.js';
+import { IdempotencyKeys, StoreError, SweepStore, type NewSweep } from '../src/index.js';
+import { record } from './fixtures.js';
 
 const redis = new Redis(inject('redisUrl'));
 const reader = new Redis(inject('redisUrl'));
@@ -25,29 +20,6 @@ afterAll(async () => {
   redis.disconnect();
   reader.disconnect();
 });
-
-function record(key: string, overrides: Partial<TrialRecord> = {}): TrialRecord {
-  return {
-    key,
-    testAccuracy: 0.9,
-    majorityRate: 0.6,
-    testCount: 611,
-    trainLoss: [0.5, 0.4],
-    epochsRun: 2,
-    diverged: false,
-    divergedAtEpoch: null,
-    reinitializations: { total: 0, conv1: 0, conv2: 0, perEpoch: [] },
-    minAbsCgn: [1e-6, 1e-7],
-    weightsHash: 'abc',
-    backend: 'wasm',
-    versions: {},
-    durationMs: 1000,
-    worker: 'test:1',
-    attempt: 1,
-    finishedAt: new Date(0).toISOString(),
-    ...overrides,
-  };
-}
 
 const spec = { region: 'East' } as TrialSpec;
 

@@ -1,0 +1,65 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrivateRedis, type PrivateRedis } from '@seedsweep/redis-fixture';
+import { checkRedisServer, isRedisOutOfMemory, RedisUnfitError, SweepStore } from '../src/index.js';
+import { record } from './fixtures.js';
+
+// The server is reconfigured here, so it is this file's own, never the shared test Redis.
+let server: PrivateRedis;
+let redis: Redis;
+
+beforeAll(async () => {
+  server = await startPrivateRedis({ appendOnly: true });
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.close();
+});
+
+describe('checkRedisServer', () => {
+  it('accepts a server without a memory limit, whatever its policy, and reports what it found', async () => {
+    await redis.config('SET', 'maxmemory', '0', 'maxmemory-policy', 'allkeys-lru');
+    const report = await checkRedisServer(redis);
+    expect(report).toMatchObject({
+      maxmemory: 0,
+      maxmemoryPolicy: 'allkeys-lru',
+      appendOnly: true,
+    });
+    expect(report.version).toMatch(/^\d+\.\d+/);
+  });
+
+  it('refuses a memory limit with an evicting policy, naming both and the fix', async () => {
+    await redis.config('SET', 'maxmemory', '100mb', 'maxmemory-policy', 'volatile-lru');
+    const error = await checkRedisServer(redis).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedisUnfitError);
+    expect((error as RedisUnfitError).code).toBe('REDIS_MAY_EVICT');
+    expect((error as RedisUnfitError).details).toEqual({
+      maxmemory: 100 * 1024 * 1024,
+      maxmemoryPolicy: 'volatile-lru',
+    });
+    expect((error as Error).message).toMatch(/volatile-lru.*noeviction/);
+  });
+
+  it('accepts a memory limit under noeviction', async () => {
+    await redis.config('SET', 'maxmemory', '100mb', 'maxmemory-policy', 'noeviction');
+    await expect(checkRedisServer(redis)).resolves.toMatchObject({
+      maxmemoryPolicy: 'noeviction',
+    });
+  });
+});
+
+describe('a full server', () => {
+  it('refuses a result with an OOM error that isRedisOutOfMemory recognises, and writes nothing', async () => {
+    const store = new SweepStore({ redis, prefix: 'full' });
+    // Just above what the server uses now: the next write crosses the limit.
+    const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+    await redis.config('SET', 'maxmemory', String(used + 1024), 'maxmemory-policy', 'noeviction');
+    await redis.set('filler', 'x'.repeat(64 * 1024)).catch(() => {});
+    const error = await store.writeResult(record('a'.repeat(64))).catch((e: unknown) => e);
+    expect(isRedisOutOfMemory(error)).toBe(true);
+    expect(await redis.exists('full:trial:' + 'a'.repeat(64))).toBe(0);
+    await redis.config('SET', 'maxmemory', '0');
+    expect(isRedisOutOfMemory(new Error('ERR unknown command'))).toBe(false);
+  });
+});
