@@ -2,6 +2,7 @@ export {
   TRIAL_QUEUE,
   TRIAL_JOB_NAME,
   trialJobId,
+  trialKeyOfJobId,
   trialJobData,
   trialJobDataShape,
   type TrialJobData,
@@ -19,3 +20,8 @@ export {
 export { TrialEnqueuer, ADD_BULK_CHUNK, type EnqueueOutcome } from './trial-enqueuer.js';
 export { TrialCanceller, type CancelOutcome } from './trial-canceller.js';
 export { subscribeToCancellations } from './cancel-subscription.js';
+export {
+  TrialReconciler,
+  type ReconcileOutcome,
+  type TrialReconcilerOptions,
+} from './trial-reconciler.js';

@@ -28,15 +28,24 @@ export class TrialEnqueuer {
     private readonly redis: Redis,
   ) {}
 
+  /**
+   * A trial whose job failed for good is tried again (its failed job removed) unless
+   * `keepFailed`: a new submission retries failures, the reconciler does not.
+   */
   async enqueue(
     trials: Trial[],
     onProgress?: (done: number, total: number) => void,
+    options: { keepFailed?: boolean } = {},
   ): Promise<EnqueueOutcome> {
     const present = await this.store.resultsPresent(trials.map((t) => t.key));
     const missing = trials.filter((_, i) => !present[i]);
     const states = await this.jobStates(missing.map((t) => trialJobId(t.key)));
-    const toAdd = missing.filter((_, i) => states[i] !== 'live');
-    await this.removeFailedJobs(missing.filter((_, i) => states[i] === 'failed'));
+    const kept = (state: string | undefined) =>
+      state === 'live' || (state === 'failed' && options.keepFailed === true);
+    const toAdd = missing.filter((_, i) => !kept(states[i]));
+    await this.removeFailedJobs(
+      missing.filter((_, i) => states[i] === 'failed' && !kept('failed')),
+    );
     for (let i = 0; i < toAdd.length; i += ADD_BULK_CHUNK) {
       const chunk = toAdd.slice(i, i + ADD_BULK_CHUNK);
       await this.queue.addBulk(

@@ -34,6 +34,12 @@ export function trialJobId(key: string): string {
   return `t-${key}`;
 }
 
+/** The trial key a job id names, or null for an id that is not a trial job's. */
+export function trialKeyOfJobId(jobId: string | undefined): string | null {
+  const match = /^t-([0-9a-f]{64})$/.exec(jobId ?? '');
+  return match ? match[1]! : null;
+}
+
 export function trialJobData(trial: Trial): TrialJobData {
   return { key: trial.key, spec: trial.spec };
 }

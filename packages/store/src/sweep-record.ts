@@ -17,9 +17,14 @@ export interface SweepRecord {
   enqueued: number;
   lifecycle: SweepLifecycle;
   cancelledAt: string | null;
+  /**
+   * True once the submission put every trial on the queue (or found it done). A sweep that stays
+   * false lost its submitter mid-way; the reconciler finishes the enqueueing.
+   */
+  submitted: boolean;
 }
 
-export type NewSweep = Omit<SweepRecord, 'lifecycle' | 'cancelledAt'>;
+export type NewSweep = Omit<SweepRecord, 'lifecycle' | 'cancelledAt' | 'submitted'>;
 
 /** A sweep's grid as the aggregator last computed it. */
 export interface StoredGrid<G = unknown> {

@@ -62,7 +62,12 @@ export class SweepStore {
    * reader sees all of it or none of it.
    */
   async createSweep(sweep: NewSweep, trials: { key: string; spec: TrialSpec }[]): Promise<void> {
-    const record: SweepRecord = { ...sweep, lifecycle: 'active', cancelledAt: null };
+    const record: SweepRecord = {
+      ...sweep,
+      lifecycle: 'active',
+      cancelledAt: null,
+      submitted: false,
+    };
     const multi = this.redis.multi();
     multi.hsetnx(this.keys.sweep(sweep.id), 'record', JSON.stringify(record));
     multi.hset(this.keys.sweep(sweep.id), 'lifecycle', 'active');
@@ -122,6 +127,7 @@ export class SweepStore {
       enqueued: enqueued === null ? parsed.enqueued : Number(enqueued),
       lifecycle: lifecycle === 'cancelled' ? 'cancelled' : 'active',
       cancelledAt: cancelledAt ?? null,
+      submitted: enqueued !== null,
     };
   }
 

@@ -13,6 +13,7 @@ const sweep = (overrides: Partial<SweepRecord> = {}): SweepRecord => ({
   enqueued: 4,
   lifecycle: 'active',
   cancelledAt: null,
+  submitted: true,
   ...overrides,
 });
 const keys = ['a', 'b', 'c', 'd'];
