@@ -8,6 +8,13 @@ const envSchema = z.object({
     .default('seedsweep'),
   /** Results arriving within this window update a sweep's grid once. */
   AGGREGATOR_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  /**
+   * How often every live sweep is checked for trials that have neither a result nor a job (what
+   * a Redis crash can leave behind); also done at start-up and whenever Redis comes back.
+   */
+  RECONCILE_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
+  /** A sweep still being submitted after this long lost its submitter; the reconciler finishes it. */
+  SUBMISSION_GRACE_SECONDS: z.coerce.number().min(1).max(86_400).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -15,6 +22,8 @@ export interface AggregatorEnv {
   redisUrl: string;
   prefix: string;
   debounceMs: number;
+  reconcileMs: number;
+  submissionGraceMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -35,6 +44,8 @@ export function parseEnv(env: NodeJS.ProcessEnv): AggregatorEnv {
     redisUrl: e.REDIS_URL,
     prefix: e.SEEDSWEEP_PREFIX,
     debounceMs: e.AGGREGATOR_DEBOUNCE_MS,
+    reconcileMs: e.RECONCILE_SECONDS * 1000,
+    submissionGraceMs: e.SUBMISSION_GRACE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -41,6 +41,17 @@ export class GridAggregator extends EventEmitter<{ updated: [StoredGrid<SweepGri
     this.following = this.follow(from);
   }
 
+  /**
+   * Forgets what it has seen and rebuilds every grid from the store: after Redis came back from
+   * a crash, results it had seen may be gone (their trials run again and write them anew).
+   */
+  async resync(): Promise<void> {
+    this.summaries.clear();
+    const ids = await this.allSweepIds();
+    for (const id of ids) await this.rebuild(id);
+    this.options.log.info({ sweeps: ids.length }, 'grids rebuilt after Redis came back');
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.following;
