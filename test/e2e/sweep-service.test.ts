@@ -271,4 +271,48 @@ training: {epochs: 60}
     expect(state?.failure).toMatchObject({ worker: 'e2e-worker', attempts: 1 });
     expect(state?.failure?.message).toContain('trainer version 0');
   });
+
+  it('fails a job written by hand with a payload off the schema at once, without retries, and the sweep says so', async () => {
+    const definition = parseSweepText(
+      tiny('forged', '[1e-3]').replace('{from: 0, to: 1}', '[41]'),
+      'yaml',
+    );
+    const { trials } = planSweep(definition, { trainerVersion: 'x' });
+    const baseline = trials[0]!;
+    const id = 'sw-0-0000000002';
+    await stack.store.createSweep(
+      {
+        id,
+        name: 'forged',
+        createdAt: new Date().toISOString(),
+        definition,
+        trainerVersion: 'x',
+        trials: 1,
+        reused: 0,
+        enqueued: 1,
+      },
+      [baseline],
+    );
+    let added: Promise<unknown> | undefined;
+    const events = await untilEnd(id, (event) => {
+      if (event.event === 'status' && !added) {
+        // Not what the enqueuer writes: the spec is a number, the key not a content key.
+        added = stack.app.seedsweep.queue.add('train', { key: 'forged', spec: 42 } as never, {
+          jobId: trialJobId(baseline.key),
+        });
+      }
+    });
+    await added;
+    expect(events.at(-1)?.data).toEqual({ state: 'failed' });
+    const job = await stack.app.seedsweep.queue.getJob(trialJobId(baseline.key));
+    expect(job?.attemptsMade).toBe(1);
+    expect(await job?.getState()).toBe('failed');
+    const [state] = await stack.store.getStates([baseline.key]);
+    expect(state?.failure).toMatchObject({ attempts: 1, code: 'UnrecoverableError' });
+    expect(state?.failure?.message).toMatch(/^invalid job data: key: must be a 64-character hex/);
+    expect(JSON.parse((await get(`/v1/sweeps/${id}`)).text)).toMatchObject({
+      state: 'failed',
+      counts: { failed: 1 },
+    });
+  });
 });

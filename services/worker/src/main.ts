@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { SweepStore } from '@seedsweep/store';
+import { checkRedisServer, RedisUnfitError, SweepStore } from '@seedsweep/store';
 import { EnvError, parseEnv } from './env.js';
 import { TrialWorker } from './trial-worker.js';
 
@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   // BullMQ needs unlimited retries on its connections; they reconnect after a Redis restart.
   const connection = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
   const subscriber = connection.duplicate();
+  const report = await checkRedisServer(connection);
   const store = new SweepStore({ redis: connection, prefix: env.prefix });
   const worker = await TrialWorker.start({
     connection,
@@ -21,10 +22,15 @@ async function main(): Promise<void> {
     lockDurationMs: env.lockDurationMs,
     workerName: env.workerName,
     log,
-    childEnv: process.env,
+    // The trial processes name the worker as this process does, in logs and results.
+    childEnv: { ...process.env, WORKER_NAME: env.workerName },
   });
   log.info(
-    { concurrency: env.concurrency, prefix: env.prefix, redis: redactUrl(env.redisUrl) },
+    {
+      concurrency: env.concurrency,
+      prefix: env.prefix,
+      redis: { url: redactUrl(env.redisUrl), ...report },
+    },
     'worker ready',
   );
 
@@ -51,7 +57,7 @@ function redactUrl(url: string): string {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError) {
+  if (error instanceof EnvError || error instanceof RedisUnfitError) {
     process.stderr.write(`worker: ${error.message}\n`);
     process.exit(2);
   }

@@ -5,6 +5,7 @@
  */
 import type { SandboxedJob } from 'bullmq';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import {
   trialJobId,
   trialJobRedisKey,
@@ -27,6 +28,7 @@ function trialRunner(): TrialRunner {
     store: new SweepStore({ redis, prefix: env.prefix }),
     regions: new RegionData(env),
     workerName: env.workerName,
+    log: pino({ name: 'trial', level: env.logLevel }).child({ worker: env.workerName }),
     jobExists: async (key) =>
       (await redis.exists(trialJobRedisKey(env.prefix, trialJobId(key)))) === 1,
   });

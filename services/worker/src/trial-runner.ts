@@ -1,4 +1,5 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
 import { trialJobDataShape, type TrialJobResult, type TrialProgress } from '@seedsweep/queue';
 import type { SweepStore, TrialRecord } from '@seedsweep/store';
 import { trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
@@ -27,6 +28,8 @@ export interface TrialRunnerOptions {
   store: SweepStore;
   regions: RegionData;
   workerName: string;
+  /** One line per training started and per result written or refused: what operators count. */
+  log: Logger;
   /** Whether a trial's job is still on the queue (waiting, delayed or running). */
   jobExists(key: string): Promise<boolean>;
   /** How long a RandomOut trial waits for its baseline before it is tried again. */
@@ -57,9 +60,12 @@ export class TrialRunner {
       );
     }
     await selectBackend(spec.backend);
+    const attempt = job.attemptsMade + 1;
+    this.options.log.info({ key, attempt }, 'training started');
     const result = await this.train(spec, data, job, signal);
-    const record = this.record(key, result, data.test.y, job.attemptsMade + 1);
+    const record = this.record(key, result, data.test.y, attempt);
     const written = await this.options.store.writeResult(record);
+    this.logWrite(key, written, false);
     return { key, written, skipped: false, testAccuracy: result.testAccuracy };
   }
 
@@ -95,7 +101,14 @@ export class TrialRunner {
       derivedFrom: baselineKey,
     };
     const written = await this.options.store.writeResult(record);
+    this.logWrite(key, written, true);
     return { key, written, skipped: false, testAccuracy: record.testAccuracy };
+  }
+
+  /** A refused write is the at-least-once delivery at work: another run of the trial won. */
+  private logWrite(key: string, written: boolean, derived: boolean): void {
+    if (written) this.options.log.info({ key, derived }, 'result written');
+    else this.options.log.warn({ key, derived }, 'duplicate result refused: already written');
   }
 
   private validate(data: unknown): { key: string; spec: TrialSpec } {

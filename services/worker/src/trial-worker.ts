@@ -6,6 +6,7 @@ import {
   bullPrefix,
   subscribeToCancellations,
   TRIAL_QUEUE,
+  trialKeyOfJobId,
   type TrialJobData,
   type TrialJobResult,
 } from '@seedsweep/queue';
@@ -58,7 +59,11 @@ export class TrialWorker {
       lockDuration: options.lockDurationMs,
       stalledInterval: options.lockDurationMs,
       autorun: false,
-      workerForkOptions: { env: options.childEnv },
+      // Recorded on each job it takes (job.processedBy): bull-board and tests see who runs what.
+      name: options.workerName,
+      // The trial processes write their logs straight to this process's stdout and stderr, so a
+      // busy or stopped parent never holds them up.
+      workerForkOptions: { env: options.childEnv, stdio: 'inherit' },
     });
     const trialWorker = new TrialWorker(worker, options);
     trialWorker.listen();
@@ -131,9 +136,12 @@ export class TrialWorker {
         );
         return;
       }
+      // The job id names the trial even when the payload is garbage (a job written by hand).
+      const key = trialKeyOfJobId(job.id);
       log.error({ jobId: job.id, err: error.message }, 'trial failed');
+      if (!key) return;
       await store.writeFailure({
-        key: job.data.key,
+        key,
         message: error.message,
         code: (error as { code?: string }).code ?? error.name ?? null,
         attempts: job.attemptsMade,

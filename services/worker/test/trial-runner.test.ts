@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -21,6 +22,7 @@ const runner = new TrialRunner({
     cacheRoot: '/nonexistent',
   }),
   workerName: 'test',
+  log: pino({ level: 'silent' }),
   jobExists: async (key) => queued.has(key),
 });
 
