@@ -37,14 +37,17 @@ export class TrialEnqueuer {
     onProgress?: (done: number, total: number) => void,
     options: { keepFailed?: boolean } = {},
   ): Promise<EnqueueOutcome> {
+    // Jobs first, results second: a job that completes between the two looks is seen by one
+    // of them (its result is written before the job is removed), so it is never added again.
+    const states = await this.jobStates(trials.map((t) => trialJobId(t.key)));
     const present = await this.store.resultsPresent(trials.map((t) => t.key));
-    const missing = trials.filter((_, i) => !present[i]);
-    const states = await this.jobStates(missing.map((t) => trialJobId(t.key)));
     const kept = (state: string | undefined) =>
       state === 'live' || (state === 'failed' && options.keepFailed === true);
-    const toAdd = missing.filter((_, i) => !kept(states[i]));
+    const missing = trials.filter((_, i) => !present[i]);
+    const missingStates = states.filter((_, i) => !present[i]);
+    const toAdd = missing.filter((_, i) => !kept(missingStates[i]));
     await this.removeFailedJobs(
-      missing.filter((_, i) => states[i] === 'failed' && !kept('failed')),
+      missing.filter((_, i) => missingStates[i] === 'failed' && !kept('failed')),
     );
     for (let i = 0; i < toAdd.length; i += ADD_BULK_CHUNK) {
       const chunk = toAdd.slice(i, i + ADD_BULK_CHUNK);
