@@ -9,6 +9,8 @@ export default defineConfig({
       'services/*/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    // `pnpm test:chaos` runs these, one at a time (vitest.chaos.config.ts).
+    exclude: ['test/chaos/**', '**/node_modules/**'],
     globalSetup: ['./vitest.global-setup.ts'],
     // Training tests are CPU-bound; two cores, so two forks.
     pool: 'forks',

@@ -104,6 +104,9 @@ describe('worker shutdown', () => {
     const [code] = await exited;
     expect(code).toBe(0);
     expect(await store.getResult(t.key)).toMatchObject({ epochsRun: 6, attempt: 1 });
+    // Completed once: one result, no second delivery, nothing left on the queue.
+    expect(await store.counters()).toMatchObject({ results: 1, duplicateResults: 0 });
+    expect(await queue.getJob(trialJobId(t.key))).toBeUndefined();
   });
 
   it('cuts a trial off after the grace period, and another worker retries it to the end', async () => {
@@ -126,7 +129,7 @@ describe('worker shutdown', () => {
     try {
       await done;
       expect(await store.getResult(t.key)).toMatchObject({ epochsRun: 12, attempt: 2 });
-      expect((await store.counters()).duplicateResults).toBe(0);
+      expect(await store.counters()).toMatchObject({ results: 2, duplicateResults: 0 });
     } finally {
       second.kill('SIGTERM');
       await once(second, 'exit');

@@ -1,0 +1,375 @@
+import { mkdir, mkdtemp, readFile, rm, stat, truncate } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { createTrialQueue, type TrialQueue } from '@seedsweep/queue';
+import { freePort, RedisServer } from '@seedsweep/redis-server';
+import { buildSweepGrid, type SweepGrid } from '@seedsweep/stats';
+import { SweepStore } from '@seedsweep/store';
+import { planSweep, type SweepDefinition } from '@seedsweep/sweep-spec';
+import { ServiceProcess } from './service-process.js';
+
+const PREFIX = 'chaos';
+const API_KEY = 'chaos-key-0123456789abcdef';
+// Services log in as an ACL user, as they would against a Redis that is not open to the world.
+// The default user is switched off but keeps its permissions: Redis replays the AOF's
+// transactions as the default user and re-checks EXEC against its rules, silently dropping every
+// MULTI it refuses (redis/redis#14541); a default user with no rules loses nearly all the data
+// at the first restart.
+const REDIS_USER = 'seedsweep';
+const REDIS_PASSWORD = 'chaos-secret-7f3a';
+const REDIS_ARGS = [
+  '--user',
+  'default',
+  'off',
+  '~*',
+  '&*',
+  '+@all',
+  '--user',
+  REDIS_USER,
+  'on',
+  `>${REDIS_PASSWORD}`,
+  '~*',
+  '&*',
+  '+@all',
+];
+const main = (service: string) => path.resolve(`services/${service}/dist/main.js`);
+
+export interface ChaosClusterOptions {
+  workers: number;
+  aggregators: number;
+  /** Short, so a killed worker's trial runs again within seconds (the minimum the worker takes). */
+  lockSeconds?: number;
+  graceSeconds?: number;
+}
+
+export interface WorkerKill {
+  worker: string;
+  at: number;
+  /** Jobs the worker was running when it died: they must run again elsewhere. */
+  activeJobIds: string[];
+}
+
+export interface SweepStatusBody {
+  id: string;
+  state: string;
+  trials: number;
+  counts: { queued: number; running: number; done: number; failed: number; cancelled: number };
+}
+
+/**
+ * A whole deployment in processes of their own, on a redis-server of its own (AOF on,
+ * `appendfsync everysec`, an ACL user): the API, aggregators and workers, each killable the way
+ * a crash kills it, each with its log file kept for the figures.
+ */
+export class ChaosCluster {
+  readonly workers: ServiceProcess[] = [];
+  readonly aggregators: ServiceProcess[] = [];
+  /** Every worker ever started, dead or alive: their logs hold the figures. */
+  readonly workerHistory: ServiceProcess[] = [];
+  api!: ServiceProcess;
+  redisRestarts = 0;
+  /** Commands a crash took out of the AOF: what Redis forgot. */
+  aofCommandsForgotten = 0;
+  /** Sizes of the AOF over time, so a crash can forget the last second as `everysec` may. */
+  private readonly aofSizes: { at: number; size: number }[] = [];
+  private aofSampler: NodeJS.Timeout | undefined;
+  private workerCount = 0;
+  private aggregatorCount = 0;
+
+  private constructor(
+    readonly dir: string,
+    private redisServer: RedisServer,
+    readonly client: Redis,
+    readonly store: SweepStore,
+    readonly queue: TrialQueue,
+    readonly baseUrl: string,
+    private readonly apiPort: number,
+    private readonly options: ChaosClusterOptions,
+  ) {}
+
+  static async start(options: ChaosClusterOptions): Promise<ChaosCluster> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-chaos-'));
+    await mkdir(path.join(dir, 'logs'));
+    const redisServer = await RedisServer.start({
+      dir: path.join(dir, 'redis'),
+      appendOnly: true,
+      args: REDIS_ARGS,
+    });
+    const url = redisUrl(redisServer.port);
+    const client = new Redis(url, { maxRetriesPerRequest: null });
+    const store = new SweepStore({ redis: client, prefix: PREFIX });
+    const queue = createTrialQueue({ connection: client, prefix: PREFIX });
+    const apiPort = await freePort();
+    const cluster = new ChaosCluster(
+      dir,
+      redisServer,
+      client,
+      store,
+      queue,
+      `http://127.0.0.1:${apiPort}`,
+      apiPort,
+      options,
+    );
+    cluster.startApi();
+    for (let i = 0; i < options.aggregators; i++) cluster.startAggregator();
+    for (let i = 0; i < options.workers; i++) cluster.startWorker();
+    await cluster.waitForApi();
+    cluster.aofSampler = setInterval(() => void cluster.sampleAof(), 100);
+    return cluster;
+  }
+
+  get redisUrl(): string {
+    return redisUrl(this.redisServer.port);
+  }
+
+  private env(extra: Record<string, string>): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      REDIS_URL: this.redisUrl,
+      SEEDSWEEP_PREFIX: PREFIX,
+      SEEDSWEEP_CACHE_DIR: path.join(this.dir, 'cache'),
+      LOG_LEVEL: 'info',
+      ...extra,
+    };
+  }
+
+  private log(name: string): string {
+    return path.join(this.dir, 'logs', `${name}.log`);
+  }
+
+  startApi(): void {
+    this.api = ServiceProcess.start(
+      'api',
+      main('api'),
+      this.env({
+        PORT: String(this.apiPort),
+        HOST: '127.0.0.1',
+        API_KEYS: API_KEY,
+        RATE_LIMIT_PER_MINUTE: '0',
+        LOG_LEVEL: 'warn',
+      }),
+      this.log('api'),
+    );
+  }
+
+  startAggregator(): ServiceProcess {
+    const name = `aggregator-${++this.aggregatorCount}`;
+    const aggregator = ServiceProcess.start(
+      name,
+      main('aggregator'),
+      this.env({ RECONCILE_SECONDS: '2', AGGREGATOR_DEBOUNCE_MS: '50' }),
+      this.log(name),
+    );
+    this.aggregators.push(aggregator);
+    return aggregator;
+  }
+
+  startWorker(): ServiceProcess {
+    const name = `worker-${++this.workerCount}`;
+    const worker = ServiceProcess.start(
+      name,
+      main('worker'),
+      this.env({
+        WORKER_NAME: name,
+        WORKER_CONCURRENCY: '1',
+        WORKER_LOCK_SECONDS: String(this.options.lockSeconds ?? 5),
+        WORKER_GRACE_SECONDS: String(this.options.graceSeconds ?? 5),
+      }),
+      this.log(name),
+    );
+    this.workers.push(worker);
+    this.workerHistory.push(worker);
+    return worker;
+  }
+
+  /** SIGKILLs a worker (its trial processes with it) and starts a new one in its place. */
+  async killWorker(index: number): Promise<WorkerKill> {
+    const [worker] = this.workers.splice(index, 1);
+    const active = await this.queue.getActive().catch(() => []);
+    const at = Date.now();
+    await worker!.kill('SIGKILL');
+    this.startWorker();
+    return {
+      worker: worker!.name,
+      at,
+      activeJobIds: active.filter((j) => j.processedBy === worker!.name).map((j) => j.id!),
+    };
+  }
+
+  async killAggregator(index: number): Promise<void> {
+    const [aggregator] = this.aggregators.splice(index, 1);
+    await aggregator!.kill('SIGKILL');
+    this.startAggregator();
+  }
+
+  /**
+   * `graceful`: SHUTDOWN by SIGTERM, the AOF flushed. `crash`: SIGKILL, then the AOF is cut back
+   * to its size of a second before, as a host that loses power takes with it the writes
+   * `appendfsync everysec` had not yet synced (a killed process alone loses none: Redis has
+   * written them to the kernel). Either way it comes back on the same port.
+   */
+  async restartRedis(mode: 'graceful' | 'crash'): Promise<void> {
+    if (mode === 'crash') {
+      const killedAt = Date.now();
+      await this.redisServer.kill();
+      await this.forgetWritesSince(killedAt - 1_000);
+    } else {
+      await this.redisServer.stop();
+    }
+    this.redisServer = await RedisServer.start({
+      dir: this.redisServer.dir,
+      port: this.redisServer.port,
+      appendOnly: true,
+      args: REDIS_ARGS,
+    });
+    this.redisRestarts += 1;
+  }
+
+  private async incrAofFile(): Promise<string> {
+    const dir = path.join(this.redisServer.dir, 'appendonlydir');
+    const manifest = await readFile(path.join(dir, 'appendonly.aof.manifest'), 'utf8');
+    const line = manifest.split('\n').find((l) => / type i\b/.test(l));
+    return path.join(dir, /^file (\S+)/.exec(line ?? '')![1]!);
+  }
+
+  private async sampleAof(): Promise<void> {
+    try {
+      const { size } = await stat(await this.incrAofFile());
+      this.aofSizes.push({ at: Date.now(), size });
+    } catch {
+      // Between a stop and a start there is no file to look at.
+    }
+  }
+
+  private async forgetWritesSince(at: number): Promise<void> {
+    const before = this.aofSizes.filter((s) => s.at <= at).at(-1);
+    if (!before) return;
+    const file = await this.incrAofFile();
+    const aof = await readFile(file);
+    const forgotten = aof.subarray(before.size).toString('latin1');
+    this.aofCommandsForgotten += forgotten.split('\r\n*').length - 1;
+    // Redis loads a file cut mid-command or mid-transaction (aof-load-truncated, the default).
+    await truncate(file, before.size);
+  }
+
+  /** An API call with the key; retried while the API or Redis is coming back. */
+  async request<T>(
+    method: string,
+    route: string,
+    body?: string,
+  ): Promise<{ status: number; body: T }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await fetch(`${this.baseUrl}${route}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${API_KEY}`,
+            ...(body !== undefined && { 'content-type': 'application/yaml' }),
+          },
+          ...(body !== undefined && { body }),
+          signal: AbortSignal.timeout(15_000),
+        });
+        if (response.status === 503 && attempt < 60) {
+          await sleep(500);
+          continue;
+        }
+        return { status: response.status, body: (await response.json()) as T };
+      } catch (error) {
+        if (attempt >= 60) throw error;
+        await sleep(500);
+      }
+    }
+  }
+
+  /** Polls the sweep until it is done or failed, calling `onPoll` in between (the chaos). */
+  async untilSweepEnds(
+    id: string,
+    timeoutMs: number,
+    onPoll?: (status: SweepStatusBody) => Promise<void>,
+  ): Promise<SweepStatusBody> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { status, body } = await this.request<SweepStatusBody>('GET', `/v1/sweeps/${id}`);
+      if (status !== 200)
+        throw new Error(`GET /v1/sweeps/${id}: ${status} ${JSON.stringify(body)}`);
+      if (body.state === 'done' || body.state === 'failed') return body;
+      if (Date.now() > deadline) return body;
+      await onPoll?.(body);
+      await sleep(500);
+    }
+  }
+
+  /** The grid the aggregators saved, once it counts every trial of the sweep as done. */
+  async aggregatedGrid(id: string, done: number, timeoutMs = 30_000): Promise<SweepGrid | null> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const stored = await this.store.getGrid<SweepGrid>(id);
+      if (stored?.grid.trials.done === done) return stored.grid;
+      await sleep(250);
+    }
+    return null;
+  }
+
+  /** The grid recomputed from the stored results alone. */
+  async recomputedGrid(id: string): Promise<SweepGrid> {
+    const sweep = (await this.store.getSweep(id))!;
+    const plan = planSweep(sweep.definition as SweepDefinition, {
+      trainerVersion: sweep.trainerVersion,
+    });
+    const keys = plan.trials.map((t) => t.key);
+    const states = await this.store.getStates(keys);
+    const byKey = new Map(keys.map((key, i) => [key, states[i]?.summary ?? undefined]));
+    return buildSweepGrid(plan, (key) => byKey.get(key), {
+      margin: sweep.definition.analysis.failureMargin,
+    });
+  }
+
+  /** How many result events the stream holds per trial key: exactly one each, or a bug. */
+  async resultEventsPerKey(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    let after = '0-0';
+    for (;;) {
+      const events = await this.store.readEvents(after, { count: 5000 });
+      if (events.length === 0) return counts;
+      for (const event of events) {
+        if (event.type === 'result') counts.set(event.key, (counts.get(event.key) ?? 0) + 1);
+      }
+      after = events.at(-1)!.id;
+    }
+  }
+
+  workerLogs(): string[] {
+    return this.workerHistory.map((w) => w.logFile);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.aofSampler);
+    await Promise.all(
+      [...this.workers, ...this.aggregators, this.api].map((service) => service.stop(5_000)),
+    );
+    await this.queue.close();
+    this.client.disconnect();
+    await this.redisServer.kill();
+    if (!process.env.CHAOS_KEEP) await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async waitForApi(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const ready = await fetch(`${this.baseUrl}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) return;
+      if (!this.api.running) throw new Error(`the API exited; see ${this.api.logFile}`);
+      await sleep(200);
+    }
+    throw new Error('the API did not become ready within 30 s');
+  }
+}
+
+function redisUrl(port: number): string {
+  return `redis://${REDIS_USER}:${REDIS_PASSWORD}@127.0.0.1:${port}`;
+}

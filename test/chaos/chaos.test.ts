@@ -1,0 +1,247 @@
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RandomStream } from '@seedsweep/prng';
+import { trialJobId } from '@seedsweep/queue';
+import { ChaosCluster, type SweepStatusBody, type WorkerKill } from './chaos-cluster.js';
+import { chaosTable, writeChaosReport, type ChaosFigures } from './chaos-report.js';
+import { readLogLines } from './log-lines.js';
+
+/**
+ * The chaos suite (`pnpm test:chaos`): whole deployments in processes of their own, on a
+ * redis-server of their own, with workers, aggregators and Redis killed under them. Each scenario
+ * checks that every trial has its result exactly once and that the grid equals a recomputation
+ * from the stored results; the figures are printed as a table at the end.
+ */
+const figures: ChaosFigures[] = [];
+
+afterAll(async () => {
+  if (figures.length === 0) return;
+  console.log(`\nchaos figures\n${chaosTable(figures)}\n`);
+  await writeChaosReport(figures, path.resolve('.cache/chaos-report.json'));
+});
+
+/** A few hundred trials of a couple of tenths of a second: small examples, two epochs. */
+const shortSweep = (name: string, seeds: { from: number; to: number }) => `
+name: ${name}
+regions: [Center]
+seeds: {from: ${seeds.from}, to: ${seeds.to}}
+randomout:
+  tau: [0.1, 1]
+  activePercent: [50, 100]
+training:
+  epochs: 2
+  backend: wasm
+dataset:
+  size: 8
+`;
+
+interface SubmitBody {
+  id: string;
+  trials: number;
+  enqueued: number;
+}
+
+/** Checks the end state of a sweep and returns its figures. */
+async function figuresOf(
+  cluster: ChaosCluster,
+  scenario: string,
+  sweep: SubmitBody,
+  kills: WorkerKill[],
+  aggregatorKills: number,
+  startedAt: number,
+): Promise<ChaosFigures> {
+  const keys = await cluster.store.sweepTrialKeys(sweep.id);
+  const outcomes = await cluster.store.getOutcomes(keys);
+  const resultEvents = await cluster.resultEventsPerKey();
+  const logs = await readLogLines(cluster.workerLogs());
+  const trained = outcomes.filter((o) => o.result && !o.result.derivedFrom).length;
+  const starts = logs.filter((l) => l.msg === 'training started').length;
+  const reruns = kills.flatMap((kill) =>
+    kill.activeJobIds.map((jobId) => {
+      const rerun = logs.find(
+        (l) => l.msg === 'trial started' && l.jobId === jobId && l.time > kill.at,
+      );
+      return rerun ? (rerun.time - kill.at) / 1000 : null;
+    }),
+  );
+  const rerunTimes = reruns.filter((s): s is number => s !== null);
+  return {
+    scenario,
+    trials: keys.length,
+    workerKills: kills.length,
+    aggregatorKills,
+    redisRestarts: cluster.redisRestarts,
+    aofCommandsForgotten: cluster.aofCommandsForgotten,
+    reExecutions: starts - trained,
+    duplicateWritesRefused: logs.filter((l) => l.msg.startsWith('duplicate result refused')).length,
+    resultsLost: outcomes.filter((o) => !o.result).length,
+    doubleCounted: [...resultEvents.values()].filter((n) => n > 1).length,
+    longestKillToRerunSeconds: rerunTimes.length > 0 ? Math.max(...rerunTimes) : null,
+    wallSeconds: (Date.now() - startedAt) / 1000,
+  };
+}
+
+/** What every scenario must end in: each result once, nothing lost, the grid recomputable. */
+async function expectNothingLostOrDoubled(
+  cluster: ChaosCluster,
+  sweep: SubmitBody,
+  status: SweepStatusBody,
+  row: ChaosFigures,
+): Promise<void> {
+  expect(status.state, JSON.stringify(status)).toBe('done');
+  expect(status.counts).toMatchObject({ done: sweep.trials, failed: 0 });
+  expect(row.resultsLost).toBe(0);
+  expect(row.doubleCounted).toBe(0);
+  const events = await cluster.resultEventsPerKey();
+  const keys = await cluster.store.sweepTrialKeys(sweep.id);
+  expect(keys.map((key) => events.get(key) ?? 0)).toEqual(keys.map(() => 1));
+  const counters = await cluster.store.counters();
+  expect(counters.results).toBe(sweep.trials);
+  expect(counters.failures).toBe(0);
+  const aggregated = await cluster.aggregatedGrid(sweep.id, sweep.trials);
+  expect(aggregated).toEqual(await cluster.recomputedGrid(sweep.id));
+}
+
+describe.sequential('chaos', () => {
+  it('workers SIGKILLed every few seconds, an aggregator killed beside a second one: every result once, the grid a recomputation gives', async () => {
+    const startedAt = Date.now();
+    const cluster = await ChaosCluster.start({ workers: 3, aggregators: 2 });
+    const random = RandomStream.derive(4, 'worker kills');
+    const kills: WorkerKill[] = [];
+    let aggregatorKills = 0;
+    try {
+      const { status: posted, body: sweep } = await cluster.request<SubmitBody>(
+        'POST',
+        '/v1/sweeps',
+        shortSweep('kills', { from: 0, to: 59 }),
+      );
+      expect(posted).toBe(201);
+      expect(sweep.trials).toBe(300);
+      let nextKill = Date.now() + 2_000 + random.nextInt(2_000);
+      const status = await cluster.untilSweepEnds(sweep.id, 240_000, async (s) => {
+        if (Date.now() < nextKill) return;
+        kills.push(await cluster.killWorker(random.nextInt(cluster.workers.length)));
+        nextKill = Date.now() + 2_000 + random.nextInt(2_000);
+        if (aggregatorKills === 0 && s.counts.done > s.trials / 2) {
+          await cluster.killAggregator(0);
+          aggregatorKills += 1;
+        }
+      });
+      const row = await figuresOf(
+        cluster,
+        'worker kills',
+        sweep,
+        kills,
+        aggregatorKills,
+        startedAt,
+      );
+      figures.push(row);
+      expect(kills.length).toBeGreaterThanOrEqual(5);
+      expect(aggregatorKills).toBe(1);
+      await expectNothingLostOrDoubled(cluster, sweep, status, row);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('the same while Redis restarts twice and is SIGKILLed once: services reconnect, the reconciler re-enqueues what Redis lost', async () => {
+    const startedAt = Date.now();
+    const cluster = await ChaosCluster.start({ workers: 3, aggregators: 1 });
+    const random = RandomStream.derive(5, 'worker kills');
+    const kills: WorkerKill[] = [];
+    const restarts: ('graceful' | 'crash')[] = ['graceful', 'graceful', 'crash'];
+    try {
+      const { status: posted, body: sweep } = await cluster.request<SubmitBody>(
+        'POST',
+        '/v1/sweeps',
+        shortSweep('redis-restarts', { from: 100, to: 159 }),
+      );
+      expect(posted).toBe(201);
+      let nextKill = Date.now() + 2_000 + random.nextInt(2_000);
+      const status = await cluster.untilSweepEnds(sweep.id, 240_000, async (s) => {
+        const due = restarts.length > 0 && s.counts.done >= (s.trials * (4 - restarts.length)) / 4;
+        if (due) await cluster.restartRedis(restarts.shift()!);
+        if (Date.now() < nextKill) return;
+        kills.push(await cluster.killWorker(random.nextInt(cluster.workers.length)));
+        nextKill = Date.now() + 2_000 + random.nextInt(2_000);
+      });
+      const row = await figuresOf(
+        cluster,
+        'worker kills + Redis restarts',
+        sweep,
+        kills,
+        0,
+        startedAt,
+      );
+      figures.push(row);
+      expect(cluster.redisRestarts).toBe(3);
+      expect(row.aofCommandsForgotten).toBeGreaterThan(0);
+      await expectNothingLostOrDoubled(cluster, sweep, status, row);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('a worker whose event loop is blocked past its lock: the trial runs a second time and counts once', async () => {
+    const startedAt = Date.now();
+    const cluster = await ChaosCluster.start({ workers: 2, aggregators: 1 });
+    try {
+      // A baseline of about 15 s, and a RandomOut cell whose tau never fires: it takes the
+      // baseline's result once that is written.
+      const { status: posted, body: sweep } = await cluster.request<SubmitBody>(
+        'POST',
+        '/v1/sweeps',
+        `
+name: frozen
+regions: [Center]
+seeds: [7]
+randomout: { tau: [1e-12], activePercent: [100] }
+training: { epochs: 40, backend: wasm }
+`,
+      );
+      expect(posted).toBe(201);
+      const baseline = (await cluster.store.sweepTrialKeys(sweep.id))[0]!;
+      const trainingOf = async () =>
+        (await readLogLines(cluster.workerLogs())).filter(
+          (l) => l.msg === 'training started' && l.key === baseline,
+        );
+      const first = await until(async () => (await trainingOf())[0], 60_000);
+      // SIGSTOP on the worker's own process: its event loop stops (no lock renewal, no stalled
+      // checks) while its trial process trains on, as a long GC pause or a blocked loop would.
+      const frozen = cluster.workers.find((w) => w.name === first.worker)!;
+      frozen.signal('SIGSTOP');
+      const second = await until(async () => (await trainingOf())[1], 60_000).finally(() =>
+        frozen.signal('SIGCONT'),
+      );
+      expect(second.worker).not.toBe(first.worker);
+
+      const status = await cluster.untilSweepEnds(sweep.id, 120_000);
+      // The sweep is done once the first run's result is in; let the second run end too.
+      await until(
+        async () => ((await cluster.queue.getJob(trialJobId(baseline))) ? undefined : true),
+        60_000,
+      );
+      const row = await figuresOf(cluster, 'worker frozen past its lock', sweep, [], 0, startedAt);
+      figures.push(row);
+      expect(row.reExecutions).toBeGreaterThanOrEqual(1);
+      await expectNothingLostOrDoubled(cluster, sweep, status, row);
+      // Both runs finished: the first wrote the result, the second's write was refused.
+      expect(row.duplicateWritesRefused).toBeGreaterThanOrEqual(1);
+      expect((await cluster.store.counters()).duplicateResults).toBe(row.duplicateWritesRefused);
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
+
+/** Polls `probe` until it returns something, or fails after `timeoutMs`. */
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
