@@ -14,13 +14,19 @@ interface StoredClaim {
 /**
  * Idempotency-Key support: the first request with a key claims it (SET NX), does its work and
  * stores its response; a retry with the same key and body gets that response again, a retry with
- * another body is told so, and a retry while the first is still running is told to wait.
+ * another body is told so, and a retry while the first is still running learns that it is.
  */
 export class IdempotencyKeys {
   constructor(
     private readonly redis: Redis,
     private readonly keys: StoreKeys,
+    /** How long a completed request's response is replayed. */
     private readonly ttlSeconds = 24 * 60 * 60,
+    /**
+     * How long a claim lasts without a response: should its request die half way (the process
+     * killed), the key frees itself after this rather than answering "in progress" for a day.
+     */
+    private readonly claimTtlSeconds = 5 * 60,
   ) {}
 
   async claim(key: string, fingerprint: string): Promise<IdempotencyClaim> {
@@ -29,7 +35,7 @@ export class IdempotencyKeys {
       this.keys.idempotency(key),
       JSON.stringify(stored),
       'EX',
-      this.ttlSeconds,
+      Math.min(this.claimTtlSeconds, this.ttlSeconds),
       'NX',
     );
     if (set === 'OK') return { status: 'claimed' };

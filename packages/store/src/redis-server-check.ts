@@ -11,9 +11,20 @@ export interface RedisServerReport {
   appendOnly: boolean;
 }
 
+/** What seedsweep writes inside transactions, which an AOF replays as the default user. */
+const REPLAYED_COMMANDS = [
+  ['exec'],
+  ['hset', 'k', 'f', 'v'],
+  ['xadd', 'k', '*', 'f', 'v'],
+  ['rpush', 'k', 'v'],
+  ['zadd', 'k', '1', 'v'],
+  ['sadd', 'k', 'v'],
+];
+
 /**
- * Refuses a server that may evict keys: `maxmemory` set with any policy but `noeviction`. Reads
- * INFO rather than CONFIG GET, which managed services and ACL users are often denied.
+ * Refuses a server that may lose data: one that may evict keys (`maxmemory` set with any policy
+ * but `noeviction`), and one with an AOF whose default user may not run what seedsweep writes.
+ * Reads INFO rather than CONFIG GET, which managed services and ACL users are often denied.
  */
 export async function checkRedisServer(redis: Redis): Promise<RedisServerReport> {
   const fields = parseInfo(await redis.info());
@@ -25,13 +36,42 @@ export async function checkRedisServer(redis: Redis): Promise<RedisServerReport>
   };
   if (report.maxmemory > 0 && report.maxmemoryPolicy !== 'noeviction') {
     throw new RedisUnfitError(
+      'REDIS_MAY_EVICT',
       `Redis has maxmemory ${report.maxmemory} bytes with maxmemory-policy ${report.maxmemoryPolicy}: ` +
         'it may evict a queued trial or a result. Set maxmemory-policy to noeviction ' +
         '(or remove the memory limit) and start again.',
       { maxmemory: report.maxmemory, maxmemoryPolicy: report.maxmemoryPolicy },
     );
   }
+  if (report.appendOnly) await checkAofReplay(redis);
   return report;
+}
+
+/**
+ * Redis replays the MULTI/EXEC blocks of its AOF as the default user and re-checks EXEC against
+ * that user's rules (redis/redis#14541): with `user default off` and no rules, every transaction
+ * is dropped at the next restart, without an error to any client. ACL DRYRUN needs an admin
+ * user; a user who may not ask is not refused, only told in the report's absence of a check.
+ */
+async function checkAofReplay(redis: Redis): Promise<void> {
+  for (const command of REPLAYED_COMMANDS) {
+    let answer: unknown;
+    try {
+      answer = await redis.call('ACL', 'DRYRUN', 'default', ...command);
+    } catch {
+      return; // Not allowed to ask (or a Redis before 7.0): nothing to conclude.
+    }
+    if (answer !== 'OK') {
+      throw new RedisUnfitError(
+        'REDIS_AOF_REPLAY_DENIED',
+        `Redis's default user may not run ${command[0]!.toUpperCase()} (${String(answer)}), and Redis ` +
+          'replays its append-only file as that user: every transaction would be dropped at the ' +
+          'next restart. Give the default user its permissions back while keeping it off ' +
+          '(user default off ~* &* +@all) and start again.',
+        { command: command[0]! },
+      );
+    }
+  }
 }
 
 /**

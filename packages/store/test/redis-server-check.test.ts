@@ -49,6 +49,31 @@ describe('checkRedisServer', () => {
   });
 });
 
+describe('checkRedisServer with ACLs and an AOF', () => {
+  it('refuses a default user that may not run what an AOF replays, naming the command and the fix', async () => {
+    const acl = await startPrivateRedis({
+      appendOnly: true,
+      args: ['--user', 'default', 'off', '--user', 'svc', 'on', '>pw', '~*', '&*', '+@all'],
+    });
+    const client = new Redis(acl.url.replace('//', '//svc:pw@'));
+    try {
+      const error = await checkRedisServer(client).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RedisUnfitError);
+      expect(error).toMatchObject({
+        code: 'REDIS_AOF_REPLAY_DENIED',
+        details: { command: 'exec' },
+      });
+      expect((error as Error).message).toContain('user default off ~* &* +@all');
+      // The fix the message gives passes.
+      await client.call('ACL', 'SETUSER', 'default', 'off', '~*', '&*', '+@all');
+      await expect(checkRedisServer(client)).resolves.toMatchObject({ appendOnly: true });
+    } finally {
+      client.disconnect();
+      await acl.close();
+    }
+  });
+});
+
 describe('a full server', () => {
   it('refuses a result with an OOM error that isRedisOutOfMemory recognises, and writes nothing', async () => {
     const store = new SweepStore({ redis, prefix: 'full' });

@@ -1,13 +1,13 @@
 /**
  * The Redis server would lose data seedsweep cannot afford to lose: with a memory limit and an
- * eviction policy, Redis may delete a queued job or a result to make room, and that trial is gone.
+ * eviction policy it may delete a queued job or a result to make room; with a default user that
+ * may not run the commands seedsweep writes, it drops them when it replays its AOF at a restart.
  */
 export class RedisUnfitError extends Error {
-  readonly code = 'REDIS_MAY_EVICT';
-
   constructor(
+    readonly code: 'REDIS_MAY_EVICT' | 'REDIS_AOF_REPLAY_DENIED',
     message: string,
-    readonly details: { maxmemory: number; maxmemoryPolicy: string },
+    readonly details: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'RedisUnfitError';
