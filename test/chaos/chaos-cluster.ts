@@ -8,6 +8,7 @@ import { freePort, RedisServer } from '@seedsweep/redis-server';
 import { buildSweepGrid, type SweepGrid } from '@seedsweep/stats';
 import { SweepStore } from '@seedsweep/store';
 import { planSweep, type SweepDefinition } from '@seedsweep/sweep-spec';
+import { aofCommands, endOfTransactionWriting } from './aof-file.js';
 import { ServiceProcess } from './service-process.js';
 
 const PREFIX = 'chaos';
@@ -68,6 +69,7 @@ export class ChaosCluster {
   readonly aggregators: ServiceProcess[] = [];
   /** Every worker ever started, dead or alive: their logs hold the figures. */
   readonly workerHistory: ServiceProcess[] = [];
+  readonly aggregatorHistory: ServiceProcess[] = [];
   api!: ServiceProcess;
   redisRestarts = 0;
   /** Commands a crash took out of the AOF: what Redis forgot. */
@@ -159,10 +161,15 @@ export class ChaosCluster {
     const aggregator = ServiceProcess.start(
       name,
       main('aggregator'),
-      this.env({ RECONCILE_SECONDS: '2', AGGREGATOR_DEBOUNCE_MS: '50' }),
+      this.env({
+        RECONCILE_SECONDS: '2',
+        SUBMISSION_GRACE_SECONDS: '3',
+        AGGREGATOR_DEBOUNCE_MS: '50',
+      }),
       this.log(name),
     );
     this.aggregators.push(aggregator);
+    this.aggregatorHistory.push(aggregator);
     return aggregator;
   }
 
@@ -208,13 +215,18 @@ export class ChaosCluster {
    * `graceful`: SHUTDOWN by SIGTERM, the AOF flushed. `crash`: SIGKILL, then the AOF is cut back
    * to its size of a second before, as a host that loses power takes with it the writes
    * `appendfsync everysec` had not yet synced (a killed process alone loses none: Redis has
-   * written them to the kernel). Either way it comes back on the same port.
+   * written them to the kernel). With `forgetJobsOf`, the cut falls just after that sweep was
+   * stored, so Redis forgets the jobs added for it: what only the reconciler can repair.
+   * Either way Redis comes back on the same port.
    */
-  async restartRedis(mode: 'graceful' | 'crash'): Promise<void> {
+  async restartRedis(
+    mode: 'graceful' | 'crash',
+    options: { forgetJobsOf?: string } = {},
+  ): Promise<void> {
     if (mode === 'crash') {
       const killedAt = Date.now();
       await this.redisServer.kill();
-      await this.forgetWritesSince(killedAt - 1_000);
+      await this.forgetWrites(killedAt - 1_000, options.forgetJobsOf);
     } else {
       await this.redisServer.stop();
     }
@@ -243,15 +255,16 @@ export class ChaosCluster {
     }
   }
 
-  private async forgetWritesSince(at: number): Promise<void> {
-    const before = this.aofSizes.filter((s) => s.at <= at).at(-1);
-    if (!before) return;
+  private async forgetWrites(since: number, forgetJobsOf: string | undefined): Promise<void> {
     const file = await this.incrAofFile();
     const aof = await readFile(file);
-    const forgotten = aof.subarray(before.size).toString('latin1');
-    this.aofCommandsForgotten += forgotten.split('\r\n*').length - 1;
-    // Redis loads a file cut mid-command or mid-transaction (aof-load-truncated, the default).
-    await truncate(file, before.size);
+    const cut = forgetJobsOf
+      ? endOfTransactionWriting(aof, this.store.keys.sweep(forgetJobsOf))
+      : (this.aofSizes.filter((s) => s.at <= since).at(-1)?.size ?? null);
+    if (cut === null) throw new Error('nothing in the AOF to cut at');
+    this.aofCommandsForgotten += aofCommands(aof.subarray(cut)).length;
+    // Redis loads a file cut mid-transaction (aof-load-truncated, the default).
+    await truncate(file, cut);
   }
 
   /** An API call with the key; retried while the API or Redis is coming back. */
@@ -342,6 +355,10 @@ export class ChaosCluster {
 
   workerLogs(): string[] {
     return this.workerHistory.map((w) => w.logFile);
+  }
+
+  aggregatorLogs(): string[] {
+    return this.aggregatorHistory.map((a) => a.logFile);
   }
 
   async stop(): Promise<void> {

@@ -10,6 +10,8 @@ export interface ChaosFigures {
   redisRestarts: number;
   /** Commands a Redis crash took out of the AOF (the last second of writes). */
   aofCommandsForgotten: number;
+  /** Trials the reconciler put back on the queue because Redis had forgotten their jobs. */
+  requeuedByReconciler: number;
   /** Trainings started beyond the one each trained result needed. */
   reExecutions: number;
   /** Results a second run of a trial tried to write and the store refused. */
@@ -30,6 +32,7 @@ const COLUMNS: [keyof ChaosFigures, string][] = [
   ['aggregatorKills', 'aggregator kills'],
   ['redisRestarts', 'Redis restarts'],
   ['aofCommandsForgotten', 'Redis writes forgotten'],
+  ['requeuedByReconciler', 'requeued by reconciler'],
   ['reExecutions', 're-executions'],
   ['duplicateWritesRefused', 'duplicate writes refused'],
   ['resultsLost', 'results lost'],
