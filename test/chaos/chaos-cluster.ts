@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, truncate } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -74,9 +74,6 @@ export class ChaosCluster {
   redisRestarts = 0;
   /** Commands a crash took out of the AOF: what Redis forgot. */
   aofCommandsForgotten = 0;
-  /** Sizes of the AOF over time, so a crash can forget the last second as `everysec` may. */
-  private readonly aofSizes: { at: number; size: number }[] = [];
-  private aofSampler: NodeJS.Timeout | undefined;
   private workerCount = 0;
   private aggregatorCount = 0;
 
@@ -118,7 +115,6 @@ export class ChaosCluster {
     for (let i = 0; i < options.aggregators; i++) cluster.startAggregator();
     for (let i = 0; i < options.workers; i++) cluster.startWorker();
     await cluster.waitForApi();
-    cluster.aofSampler = setInterval(() => void cluster.sampleAof(), 100);
     return cluster;
   }
 
@@ -211,25 +207,31 @@ export class ChaosCluster {
     this.startAggregator();
   }
 
+  /** SHUTDOWN by SIGTERM: the AOF is flushed, nothing is lost. */
+  async restartRedis(): Promise<void> {
+    await this.redisServer.stop();
+    await this.startRedisAgain();
+  }
+
   /**
-   * `graceful`: SHUTDOWN by SIGTERM, the AOF flushed. `crash`: SIGKILL, then the AOF is cut back
-   * to its size of a second before, as a host that loses power takes with it the writes
-   * `appendfsync everysec` had not yet synced (a killed process alone loses none: Redis has
-   * written them to the kernel). With `forgetJobsOf`, the cut falls just after that sweep was
-   * stored, so Redis forgets the jobs added for it: what only the reconciler can repair.
-   * Either way Redis comes back on the same port.
+   * SIGKILL, then the AOF is cut back to just after `sweepId` was stored, as a host that loses
+   * power takes with it the writes `appendfsync everysec` had not yet synced (a killed process
+   * alone loses none: Redis has written them to the kernel). Redis forgets the jobs added for
+   * the sweep, and everything after: what only the reconciler can repair.
    */
-  async restartRedis(
-    mode: 'graceful' | 'crash',
-    options: { forgetJobsOf?: string } = {},
-  ): Promise<void> {
-    if (mode === 'crash') {
-      const killedAt = Date.now();
-      await this.redisServer.kill();
-      await this.forgetWrites(killedAt - 1_000, options.forgetJobsOf);
-    } else {
-      await this.redisServer.stop();
-    }
+  async crashRedisForgettingJobsOf(sweepId: string): Promise<void> {
+    await this.redisServer.kill();
+    const file = await this.incrAofFile();
+    const aof = await readFile(file);
+    const cut = endOfTransactionWriting(aof, this.store.keys.sweep(sweepId));
+    if (cut === null) throw new Error(`sweep ${sweepId} is not in the AOF`);
+    this.aofCommandsForgotten += aofCommands(aof.subarray(cut)).length;
+    // Redis loads a file cut mid-transaction (aof-load-truncated, the default).
+    await truncate(file, cut);
+    await this.startRedisAgain();
+  }
+
+  private async startRedisAgain(): Promise<void> {
     this.redisServer = await RedisServer.start({
       dir: this.redisServer.dir,
       port: this.redisServer.port,
@@ -244,27 +246,6 @@ export class ChaosCluster {
     const manifest = await readFile(path.join(dir, 'appendonly.aof.manifest'), 'utf8');
     const line = manifest.split('\n').find((l) => / type i\b/.test(l));
     return path.join(dir, /^file (\S+)/.exec(line ?? '')![1]!);
-  }
-
-  private async sampleAof(): Promise<void> {
-    try {
-      const { size } = await stat(await this.incrAofFile());
-      this.aofSizes.push({ at: Date.now(), size });
-    } catch {
-      // Between a stop and a start there is no file to look at.
-    }
-  }
-
-  private async forgetWrites(since: number, forgetJobsOf: string | undefined): Promise<void> {
-    const file = await this.incrAofFile();
-    const aof = await readFile(file);
-    const cut = forgetJobsOf
-      ? endOfTransactionWriting(aof, this.store.keys.sweep(forgetJobsOf))
-      : (this.aofSizes.filter((s) => s.at <= since).at(-1)?.size ?? null);
-    if (cut === null) throw new Error('nothing in the AOF to cut at');
-    this.aofCommandsForgotten += aofCommands(aof.subarray(cut)).length;
-    // Redis loads a file cut mid-transaction (aof-load-truncated, the default).
-    await truncate(file, cut);
   }
 
   /** An API call with the key; retried while the API or Redis is coming back. */
@@ -362,7 +343,6 @@ export class ChaosCluster {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.aofSampler);
     await Promise.all(
       [...this.workers, ...this.aggregators, this.api].map((service) => service.stop(5_000)),
     );

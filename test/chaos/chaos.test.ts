@@ -167,7 +167,7 @@ describe.sequential('chaos', () => {
       const status = await cluster.untilSweepEnds(sweep.id, 240_000, async (s) => {
         const quarter = Math.floor((4 * s.counts.done) / s.trials);
         if (quarter > cluster.redisRestarts && cluster.redisRestarts < 2) {
-          await cluster.restartRedis('graceful');
+          await cluster.restartRedis();
         } else if (quarter === 3 && cluster.redisRestarts === 2) {
           // A sweep acknowledged just before the crash, whose jobs Redis then forgets.
           const response = await cluster.request<SubmitBody>(
@@ -177,7 +177,7 @@ describe.sequential('chaos', () => {
           );
           expect(response.status).toBe(201);
           late = response.body;
-          await cluster.restartRedis('crash', { forgetJobsOf: late.id });
+          await cluster.crashRedisForgettingJobsOf(late.id);
         }
         if (Date.now() < nextKill) return;
         kills.push(await cluster.killWorker(random.nextInt(cluster.workers.length)));
