@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { trialJobDataShape, type TrialJobResult, type TrialProgress } from '@seedsweep/queue';
-import type { SweepStore, TrialRecord } from '@seedsweep/store';
+import { isRedisOutOfMemory, type SweepStore, type TrialRecord } from '@seedsweep/store';
 import { trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
 import {
   InvalidTrainConfigError,
@@ -34,7 +35,17 @@ export interface TrialRunnerOptions {
   jobExists(key: string): Promise<boolean>;
   /** How long a RandomOut trial waits for its baseline before it is tried again. */
   baselineWaitMs?: number;
+  /**
+   * While Redis is full (it refuses writes under `noeviction`), a trained result is held and its
+   * write retried with these pauses, in ms, before the attempt fails: training cost minutes,
+   * an operator freeing memory costs seconds. Default: 1 s doubling to 1 min, about 10 minutes.
+   */
+  fullRedisRetryMs?: number[];
 }
+
+const FULL_REDIS_RETRY_MS = [1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60].map(
+  (s) => s * 1000,
+);
 
 /**
  * Trains one trial and writes its result once. A payload that cannot be right (bad shape, a key
@@ -64,7 +75,7 @@ export class TrialRunner {
     this.options.log.info({ key, attempt }, 'training started');
     const result = await this.train(spec, data, job, signal);
     const record = this.record(key, result, data.test.y, attempt);
-    const written = await this.options.store.writeResult(record);
+    const written = await this.write(record);
     this.logWrite(key, written, false);
     return { key, written, skipped: false, testAccuracy: result.testAccuracy };
   }
@@ -100,9 +111,25 @@ export class TrialRunner {
       finishedAt: new Date().toISOString(),
       derivedFrom: baselineKey,
     };
-    const written = await this.options.store.writeResult(record);
+    const written = await this.write(record);
     this.logWrite(key, written, true);
     return { key, written, skipped: false, testAccuracy: record.testAccuracy };
+  }
+
+  private async write(record: TrialRecord): Promise<boolean> {
+    const pauses = this.options.fullRedisRetryMs ?? FULL_REDIS_RETRY_MS;
+    for (let i = 0; ; i++) {
+      try {
+        return await this.options.store.writeResult(record);
+      } catch (error) {
+        if (!isRedisOutOfMemory(error) || i >= pauses.length) throw error;
+        this.options.log.warn(
+          { key: record.key, retryInMs: pauses[i] },
+          'Redis is full: holding the result until it has room',
+        );
+        await sleep(pauses[i]);
+      }
+    }
   }
 
   /** A refused write is the at-least-once delivery at work: another run of the trial won. */
