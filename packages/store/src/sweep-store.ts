@@ -100,14 +100,19 @@ export class SweepStore {
     }
   }
 
-  /** Removes a sweep whose jobs could not be enqueued, so no half-submitted sweep remains. */
+  /**
+   * Removes a sweep whose jobs could not be enqueued, so no half-submitted sweep remains. A
+   * pipeline, not a MULTI: the likeliest reason to be here is a full Redis, which refuses a
+   * MULTI as a whole but lets DEL, SREM and ZREM through one by one (they free memory). The
+   * sweep leaves the list first, so a reader never finds it half removed.
+   */
   async deleteSweep(id: string): Promise<void> {
     const keys = await this.sweepTrialKeys(id);
-    const multi = this.redis.multi();
-    for (const key of keys) multi.srem(this.keys.trialSweeps(key), id);
-    multi.del(this.keys.sweep(id), this.keys.sweepTrials(id), this.keys.sweepGrid(id));
-    multi.zrem(this.keys.sweeps, id);
-    await multi.exec();
+    const pipeline = this.redis.pipeline();
+    pipeline.zrem(this.keys.sweeps, id);
+    pipeline.del(this.keys.sweep(id), this.keys.sweepTrials(id), this.keys.sweepGrid(id));
+    for (const key of keys) pipeline.srem(this.keys.trialSweeps(key), id);
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 
   async getSweep(id: string): Promise<SweepRecord | null> {
