@@ -44,6 +44,7 @@ export class LocalStack {
       maxTrials: 1_000,
       maxBodyBytes: 64 * 1024,
       logger: false,
+      auth: { mode: 'off' },
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();

@@ -2,6 +2,7 @@ import {
   ApiProblemError,
   ApiTimeoutError,
   ApiUnreachableError,
+  keyProblem,
   type ApiClientError,
 } from './api-errors.js';
 import type {
@@ -24,6 +25,8 @@ export interface ApiClientOptions {
   signal: AbortSignal;
   /** How long a request may take until its answer is read; default 30 s. */
   timeoutMs?: number;
+  /** SEEDSWEEP_API_KEY: sent as `Authorization: Bearer <key>` with every request. */
+  apiKey?: string | undefined;
 }
 
 export interface TrialPage {
@@ -190,9 +193,13 @@ export class ApiClient {
       this.options.signal.removeEventListener('abort', onAbort);
       if (!controller.signal.aborted) controller.abort();
     };
+    const headers = new Headers(init.headers);
+    if (this.options.apiKey !== undefined) {
+      headers.set('authorization', `Bearer ${this.options.apiKey}`);
+    }
     let response: Response;
     try {
-      response = await fetch(this.baseUrl + path, { ...init, signal: controller.signal });
+      response = await fetch(this.baseUrl + path, { ...init, headers, signal: controller.signal });
     } catch (error) {
       abort();
       throw this.failure(error, controller, path);
@@ -206,6 +213,9 @@ export class ApiClient {
         throw this.failure(error, controller, path);
       } finally {
         abort();
+      }
+      if (problem.status === 401 || problem.status === 403) {
+        problem = keyProblem(problem, this.baseUrl, this.options.apiKey !== undefined);
       }
       throw new ApiProblemError(problem);
     }

@@ -32,6 +32,23 @@ export class ApiTimeoutError extends ApiClientError {
   readonly code = 'API_TIMEOUT';
 }
 
+/**
+ * An API that refused the request for its key (401) or the key's role (403), as one line that
+ * says what to set: the API's own wording names headers the user never sees.
+ */
+export function keyProblem(problem: Problem, apiUrl: string, keySent: boolean): Problem {
+  let detail: string;
+  if (problem.status === 403) {
+    detail =
+      'the key in SEEDSWEEP_API_KEY is read-only; set SEEDSWEEP_API_KEY to a read-write key to submit or cancel';
+  } else if (keySent) {
+    detail = `the seedsweep API at ${apiUrl} does not accept the key in SEEDSWEEP_API_KEY; set SEEDSWEEP_API_KEY to one of its keys`;
+  } else {
+    detail = `the seedsweep API at ${apiUrl} needs an API key; set SEEDSWEEP_API_KEY`;
+  }
+  return { ...problem, detail, errors: [] };
+}
+
 /** At most this many field errors are added to a problem's detail: one line stays readable. */
 const EXTRA_ERRORS = 3;
 

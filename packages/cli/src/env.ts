@@ -20,6 +20,11 @@ const envSchema = z.object({
   SEEDSWEEP_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('http://127.0.0.1:8080'),
+  /** An API key of that API, sent as a Bearer token. */
+  SEEDSWEEP_API_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]+$/, 'must be an API key: letters, digits and . _ ~ + / = -')
+    .optional(),
   /** For `start` and `run`: the Redis to use; unset, a redis-server from the PATH is started. */
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
@@ -39,6 +44,8 @@ export interface CliEnv {
   debug: boolean;
   /** Base URL of the API, without a trailing slash. */
   apiUrl: string;
+  /** SEEDSWEEP_API_KEY: sent with every request to the API when set. */
+  apiKey: string | undefined;
   redisUrl: string | undefined;
   port: number;
   workers: number;
@@ -64,6 +71,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
     torchPython: e.SEEDSWEEP_TORCH_PYTHON,
     debug: Boolean(e.SEEDSWEEP_DEBUG),
     apiUrl: e.SEEDSWEEP_URL.replace(/\/+$/, ''),
+    apiKey: e.SEEDSWEEP_API_KEY,
     redisUrl: e.REDIS_URL,
     port: e.PORT,
     workers: e.WORKERS,

@@ -5,6 +5,7 @@ import readline from 'node:readline';
 import { formatServiceLine } from './service-log.js';
 
 const require = createRequire(import.meta.url);
+const LOOPBACK = '127.0.0.1';
 
 export interface LocalServicesOptions {
   redisUrl: string;
@@ -45,7 +46,17 @@ export class LocalServices {
     process.once('exit', () => {
       for (const { child } of this.services) if (child.exitCode === null) child.kill('SIGKILL');
     });
-    this.spawn('api', '@seedsweep/api', {});
+    // A stack for this machine's user: no keys to set up, and nothing that other machines reach.
+    this.options.log(
+      `the API runs without API keys (AUTH=off), on ${LOOPBACK} only: other machines cannot reach it`,
+    );
+    this.spawn('api', '@seedsweep/api', {
+      AUTH: 'off',
+      HOST: LOOPBACK,
+      // Empty is unset: keys meant for another API must not contradict AUTH=off.
+      API_KEYS: '',
+      API_KEYS_FILE: '',
+    });
     this.spawn('aggregator', '@seedsweep/aggregator', {});
     for (let i = 1; i <= this.options.workers; i += 1) {
       this.spawn(`worker-${i}`, '@seedsweep/worker', { WORKER_NAME: `local-worker-${i}` });
@@ -53,7 +64,7 @@ export class LocalServices {
   }
 
   get apiUrl(): string {
-    return `http://127.0.0.1:${this.options.port}`;
+    return `http://${LOOPBACK}:${this.options.port}`;
   }
 
   /** Polls /readyz until the API answers (it needs Redis) or `timeoutMs` passes. */
@@ -102,6 +113,8 @@ export class LocalServices {
     });
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream! }).on('line', (line) => {
+        // The API's own warning that auth is off: start() has said so already, once.
+        if (name === 'api' && line.includes('"auth":"off"')) return;
         const formatted = formatServiceLine(name, line, {
           warningsOnly: this.options.warningsOnly ?? false,
         });

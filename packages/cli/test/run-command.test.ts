@@ -76,6 +76,10 @@ describe('seedsweep run', () => {
   it('takes a sweep from file to figures on its own services, then stops them', async () => {
     const first = await run();
     expect(first.stderr).toContain('started Redis');
+    // Its API has no keys and listens on loopback only, and it says so once.
+    expect(first.stderr.split('\n').filter((line) => /AUTH=off|auth/i.test(line))).toEqual([
+      'the API runs without API keys (AUTH=off), on 127.0.0.1 only: other machines cannot reach it',
+    ]);
     expect(first.code, first.stderr).toBe(0);
     const id = first.stdout.trim();
     expect(id).toMatch(/^sw-[0-9a-z]+-[0-9a-f]{10}$/);

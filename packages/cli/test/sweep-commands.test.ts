@@ -19,6 +19,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
 const bin = path.join(repo, 'packages/cli/dist/main.js');
 const SWEEP_ID = /^sw-[0-9a-z]+-[0-9a-f]{10}$/;
+const WRITE_KEY = 'cli-write-key-0123456789';
+const READ_KEY = 'cli-read-key-0123456789';
 
 interface Run {
   code: number | null;
@@ -68,7 +70,10 @@ function startService(name: string, script: string, env: Record<string, string> 
 }
 
 function startApi(): Service {
-  return startService('api', 'services/api/dist/main.js', { PORT: String(port) });
+  return startService('api', 'services/api/dist/main.js', {
+    PORT: String(port),
+    API_KEYS: `${WRITE_KEY},read:${READ_KEY}`,
+  });
 }
 
 /** Polls /readyz (the API answers and reaches Redis); fails early if the API exits. */
@@ -100,16 +105,24 @@ async function stopService(service: Service, signal: NodeJS.Signals = 'SIGTERM')
 }
 
 function cliEnv(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: os.homedir(), SEEDSWEEP_URL: apiUrl };
+  return {
+    PATH: process.env.PATH,
+    HOME: os.homedir(),
+    SEEDSWEEP_URL: apiUrl,
+    SEEDSWEEP_API_KEY: WRITE_KEY,
+  };
 }
 
-/** Runs the built CLI without a terminal, as a script would; `url` overrides SEEDSWEEP_URL. */
-function seedsweep(args: string[], url = apiUrl): Promise<Run> {
+/**
+ * Runs the built CLI without a terminal, as a script would; `url` overrides SEEDSWEEP_URL, `env`
+ * the rest (an empty value unsets a variable).
+ */
+function seedsweep(args: string[], url = apiUrl, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [bin, ...args],
-      { env: { ...cliEnv(), SEEDSWEEP_URL: url }, timeout: 110_000 },
+      { env: { ...cliEnv(), SEEDSWEEP_URL: url, ...env }, timeout: 110_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
@@ -290,6 +303,50 @@ describe('a sweep from submit to export', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
       'seedsweep: there is no sweep sw-zzzzzzzz-0123456789 [SWEEP_NOT_FOUND]\n',
+    );
+  });
+});
+
+describe('API keys', () => {
+  it('says in one line to set SEEDSWEEP_API_KEY when the API wants a key and none is set', async () => {
+    const run = await seedsweep(['status'], apiUrl, { SEEDSWEEP_API_KEY: '' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `seedsweep: the seedsweep API at ${apiUrl} needs an API key; set SEEDSWEEP_API_KEY [API_KEY_REQUIRED]\n`,
+    );
+  });
+
+  it("says in one line that the key is not one of the API's", async () => {
+    const run = await seedsweep(['status'], apiUrl, {
+      SEEDSWEEP_API_KEY: 'wrong-key-0123456789ab',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `seedsweep: the seedsweep API at ${apiUrl} does not accept the key in SEEDSWEEP_API_KEY; set SEEDSWEEP_API_KEY to one of its keys [API_KEY_INVALID]\n`,
+    );
+    expect(run.stderr).not.toContain('wrong-key');
+  });
+
+  it('reads with a read-only key, and says in one line that it cannot submit with it', async () => {
+    const list = await seedsweep(['status', '--json'], apiUrl, { SEEDSWEEP_API_KEY: READ_KEY });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toMatchObject({ total: expect.any(Number) });
+    const file = await sweepFile('read-only.yaml', tinySweep('cli read-only', '[0]', 2));
+    const submit = await seedsweep(['submit', file], apiUrl, { SEEDSWEEP_API_KEY: READ_KEY });
+    expect(submit.code).toBe(1);
+    expect(submit.stderr).toBe(
+      'seedsweep: the key in SEEDSWEEP_API_KEY is read-only; set SEEDSWEEP_API_KEY to a read-write key to submit or cancel [API_KEY_READ_ONLY]\n',
+    );
+  });
+
+  it('refuses a SEEDSWEEP_API_KEY that cannot be a key, without printing it', async () => {
+    const run = await seedsweep(['status'], apiUrl, {
+      SEEDSWEEP_API_KEY: 'has a space 0123456789',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'seedsweep: SEEDSWEEP_API_KEY: must be an API key: letters, digits and . _ ~ + / = -\n',
     );
   });
 });

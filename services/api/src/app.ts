@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { QueueEvents } from 'bullmq';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type HTTPMethods } from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
@@ -16,9 +16,13 @@ import {
 } from '@seedsweep/queue';
 import { IdempotencyKeys, PlanCache, SweepStore } from '@seedsweep/store';
 import type { AppContext } from './app-context.js';
+import type { AuthOptions } from './auth/auth-options.js';
 import { adminPlugin } from './plugins/admin.js';
+import { authPlugin } from './plugins/auth.js';
+import { contentEncodingPlugin } from './plugins/content-encoding.js';
 import { docsPlugin } from './plugins/docs.js';
 import { problemDetails } from './plugins/problem-details.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { sweepEventRoutes } from './routes/sweep-events.js';
@@ -29,12 +33,34 @@ import { SweepReader } from './sweep-reader.js';
 import { SweepSubmitter } from './sweep-submitter.js';
 
 export interface AppOptions {
-  /** Used for the store and the queue; the app duplicates it for blocking reads. Not closed by the app. */
+  /**
+   * Used for the store, the queue and the rate limit; the app duplicates it for blocking reads.
+   * Not closed by the app. main.ts gives it connectApiRedis's failure behaviour.
+   */
   redis: Redis;
   prefix: string;
   maxTrials: number;
   maxBodyBytes: number;
   logger: FastifyBaseLogger | boolean;
+  /** API keys, or `{ mode: 'off' }`: required, so that no caller leaves the API open by omission. */
+  auth: AuthOptions;
+  /** Requests a minute per API key (per address without one); absent or 0: no limit. */
+  rateLimitPerMinute?: number;
+  /** How long a request waits for an earlier one with its Idempotency-Key; default 10 s. */
+  idempotencyWaitMs?: number;
+}
+
+/** A route as registered: what tests walk to check that every route is guarded. */
+export interface RegisteredRoute {
+  method: HTTPMethods;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app, as registered (HEAD routes included). */
+    registeredRoutes: readonly RegisteredRoute[];
+  }
 }
 
 /** The API as a Fastify instance: main.ts listens on it, tests inject requests into it. */
@@ -55,6 +81,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Before any route: plugins' routes (docs, bull-board) are recorded too.
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
 
   const context = createContext(options, app.log);
   app.decorate('seedsweep', context);
@@ -62,6 +94,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await context.queueEvents.close();
     await context.queue.close();
   });
+
+  // Both add root onRequest hooks, which run in this order: the rate limit counts every request,
+  // including those authentication then refuses. Bodies are read (and decompressed) after both.
+  if (options.rateLimitPerMinute) {
+    await app.register(rateLimitPlugin, {
+      perMinute: options.rateLimitPerMinute,
+      redis: options.redis,
+      prefix: options.prefix,
+    });
+  }
+  await app.register(authPlugin, { auth: options.auth });
+  await app.register(contentEncodingPlugin, { maxBodyBytes: options.maxBodyBytes });
 
   await app.register(docsPlugin);
   await app.register(healthRoutes);
@@ -79,7 +123,9 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
   const store = new SweepStore({ redis, prefix });
   const queue = createTrialQueue({ connection: redis, prefix });
   const queueEvents = new QueueEvents(TRIAL_QUEUE, {
-    connection: redis.duplicate(),
+    // Blocking reads wait out an outage rather than fail after the request path's retries.
+    // BullMQ connects (and closes) a duplicate of its own of this one, which never connects.
+    connection: redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: true }),
     prefix: bullPrefix(prefix),
   });
   const plans = new PlanCache();
@@ -95,6 +141,9 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
       maxTrials: options.maxTrials,
       maxBodyBytes: options.maxBodyBytes,
       log,
+      ...(options.idempotencyWaitMs !== undefined && {
+        idempotencyWaitMs: options.idempotencyWaitMs,
+      }),
     }),
     reader: new SweepReader(store, queue, plans),
     canceller: new TrialCanceller(queue, store, redis),

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { apiKeysFromFile, apiKeysFromList, type ApiKeyParse } from './auth/api-key-entries.js';
+import type { AuthOptions } from './auth/auth-options.js';
 
 const envSchema = z.object({
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
@@ -19,6 +22,14 @@ const envSchema = z.object({
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Comma-separated `KEY`, `write:KEY` or `read:KEY` entries. */
+  API_KEYS: z.string().optional(),
+  /** A file of the same entries, one a line (a mounted secret). */
+  API_KEYS_FILE: z.string().optional(),
+  /** `off` runs without keys; there is no default, so that it is never off by accident. */
+  AUTH: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  /** Requests a minute per API key (or per client address without one); 0 turns it off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
 });
 
 export interface ApiEnv {
@@ -29,6 +40,9 @@ export interface ApiEnv {
   maxTrials: number;
   maxBodyBytes: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  auth: AuthOptions;
+  /** 0: no rate limit. */
+  rateLimitPerMinute: number;
 }
 
 export class EnvError extends Error {
@@ -52,5 +66,37 @@ export function parseEnv(env: NodeJS.ProcessEnv): ApiEnv {
     maxTrials: e.MAX_TRIALS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+    auth: authOf(e),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };
+}
+
+function authOf(e: z.infer<typeof envSchema>): AuthOptions {
+  const given = [e.API_KEYS && 'API_KEYS', e.API_KEYS_FILE && 'API_KEYS_FILE'].filter(Boolean);
+  if (e.AUTH === 'off') {
+    if (given.length > 0) {
+      throw new EnvError(`AUTH=off contradicts ${given.join(' and ')}: unset one or the other`);
+    }
+    return { mode: 'off' };
+  }
+  if (given.length === 2) throw new EnvError('set API_KEYS or API_KEYS_FILE, not both');
+  let parsed: ApiKeyParse;
+  if (e.API_KEYS !== undefined) parsed = apiKeysFromList(e.API_KEYS);
+  else if (e.API_KEYS_FILE !== undefined) parsed = apiKeysFromFile(readKeysFile(e.API_KEYS_FILE));
+  else {
+    throw new EnvError(
+      'no API keys: set API_KEYS or API_KEYS_FILE, or AUTH=off to run without authentication',
+    );
+  }
+  if (!parsed.ok) throw new EnvError(parsed.problem);
+  return { mode: 'keys', keys: parsed.entries };
+}
+
+function readKeysFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new EnvError(`API_KEYS_FILE: cannot read ${file} (${code})`);
+  }
 }

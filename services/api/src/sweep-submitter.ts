@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SubmitResponse as ContractSubmitResponse } from '@seedsweep/api-contract';
 import type { TrialEnqueuer } from '@seedsweep/queue';
 import type { IdempotencyKeys, SweepStore } from '@seedsweep/store';
-import { parseSweepText, planSweep, type SweepFormat } from '@seedsweep/sweep-spec';
+import {
+  countTrials,
+  parseSweepText,
+  planSweep,
+  SweepTooLargeError,
+  type SweepDefinition,
+  type SweepFormat,
+} from '@seedsweep/sweep-spec';
 import { TRAINER_VERSION } from '@seedsweep/trainer';
 import { ApiError } from './errors/index.js';
 import { newSweepId } from './sweep-id.js';
@@ -24,48 +32,109 @@ export interface SweepSubmitterOptions {
   maxTrials: number;
   maxBodyBytes: number;
   log: FastifyBaseLogger;
+  /** How long a request waits for an earlier one with its Idempotency-Key; default 10 s. */
+  idempotencyWaitMs?: number;
+}
+
+/** How often a waiting request looks again whether the first one has finished. */
+const IDEMPOTENCY_POLL_MS = 25;
+
+/** What an Idempotency-Key is bound to: the body exactly as sent (after any decompression). */
+export function requestFingerprint(format: SweepFormat, text: string): string {
+  return createHash('sha256').update(format).update('\0').update(text).digest('hex');
 }
 
 /**
  * Validates, plans and enqueues a sweep. Everything that can be refused is refused before the
- * first write; a failure while enqueueing removes the sweep again, so no half sweep is visible.
+ * first write (and before an Idempotency-Key is claimed); a failure while enqueueing removes the
+ * sweep again, so no half sweep is visible.
  */
 export class SweepSubmitter {
-  constructor(private readonly options: SweepSubmitterOptions) {}
+  private readonly idempotencyWaitMs: number;
+
+  constructor(private readonly options: SweepSubmitterOptions) {
+    this.idempotencyWaitMs = options.idempotencyWaitMs ?? 10_000;
+  }
 
   async submit(text: string, format: SweepFormat, idempotencyKey?: string): Promise<SubmitOutcome> {
+    const definition = this.validate(text, format);
     if (idempotencyKey === undefined)
-      return { response: await this.create(text, format), replayed: false };
-    const fingerprint = createHash('sha256').update(format).update('\0').update(text).digest('hex');
-    const claim = await this.options.idempotency.claim(idempotencyKey, fingerprint);
-    if (claim.status !== 'claimed') {
+      return { response: await this.create(definition), replayed: false };
+    const fingerprint = requestFingerprint(format, text);
+    const claim = await this.claim(idempotencyKey, fingerprint);
+    if (claim.status === 'completed') {
+      return { response: claim.response as SubmitResponse, replayed: true };
+    }
+    let response: SubmitResponse;
+    try {
+      response = await this.create(definition);
+    } catch (error) {
+      await this.options.idempotency.release(idempotencyKey).catch((releaseError: unknown) => {
+        // The claim then expires by itself; until then retries wait for it and get a 409.
+        this.options.log.warn({ err: releaseError }, 'could not release an Idempotency-Key');
+      });
+      throw error;
+    }
+    // The sweep exists and its trials are queued: answering with an error now would make the
+    // client submit it again. A key left unrecorded expires like an abandoned claim.
+    await this.options.idempotency
+      .complete(idempotencyKey, fingerprint, response)
+      .catch((error: unknown) => {
+        this.options.log.warn(
+          { err: error, sweepId: response.id },
+          'could not record the response of an Idempotency-Key',
+        );
+      });
+    return { response, replayed: false };
+  }
+
+  /**
+   * Claims the key, or waits for the request that holds it: a client that retries while its
+   * first request is still running (a timeout, a proxy's retry) gets the first request's answer
+   * rather than an error. A 409 only when the first request takes longer than the wait.
+   */
+  private async claim(
+    key: string,
+    fingerprint: string,
+  ): Promise<{ status: 'claimed' } | { status: 'completed'; response: unknown }> {
+    const deadline = Date.now() + this.idempotencyWaitMs;
+    for (;;) {
+      const claim = await this.options.idempotency.claim(key, fingerprint);
+      if (claim.status === 'claimed') return claim;
       if (claim.fingerprint !== fingerprint) {
         throw new ApiError(
           'IDEMPOTENCY_KEY_REUSED',
-          `Idempotency-Key ${idempotencyKey} was first used with a different sweep definition`,
+          `Idempotency-Key ${key} was first used with a different sweep definition`,
         );
       }
-      if (claim.status === 'in-progress') {
+      if (claim.status === 'completed') return claim;
+      if (Date.now() >= deadline) {
         throw new ApiError(
           'IDEMPOTENCY_IN_PROGRESS',
-          `the first request with Idempotency-Key ${idempotencyKey} is still running; retry shortly`,
+          `the first request with Idempotency-Key ${key} is still running after ${this.idempotencyWaitMs / 1000} s; retry shortly`,
         );
       }
-      return { response: claim.response as SubmitResponse, replayed: true };
-    }
-    try {
-      const response = await this.create(text, format);
-      await this.options.idempotency.complete(idempotencyKey, fingerprint, response);
-      return { response, replayed: false };
-    } catch (error) {
-      await this.options.idempotency.release(idempotencyKey);
-      throw error;
+      await sleep(IDEMPOTENCY_POLL_MS);
     }
   }
 
-  private async create(text: string, format: SweepFormat): Promise<SubmitResponse> {
-    const { store, enqueuer, log } = this.options;
+  /** Parses and counts: every refusal that needs no Redis, in milliseconds, by arithmetic. */
+  private validate(text: string, format: SweepFormat): SweepDefinition {
     const definition = parseSweepText(text, format, { maxBytes: this.options.maxBodyBytes });
+    const count = countTrials(definition);
+    if (count.trials > this.options.maxTrials) {
+      throw new SweepTooLargeError(
+        count.trials,
+        this.options.maxTrials,
+        count.factors,
+        count.formula,
+      );
+    }
+    return definition;
+  }
+
+  private async create(definition: SweepDefinition): Promise<SubmitResponse> {
+    const { store, enqueuer, log } = this.options;
     const plan = planSweep(definition, {
       maxTrials: this.options.maxTrials,
       trainerVersion: TRAINER_VERSION,
@@ -90,11 +159,17 @@ export class SweepSubmitter {
       outcome = await enqueuer.enqueue(plan.trials);
     } catch (error) {
       log.error({ err: error, sweepId: id }, 'enqueueing failed; removing the sweep');
-      await store.deleteSweep(id);
+      await this.remove(id);
       throw error;
     }
     const reused = outcome.reusedResults + outcome.alreadyQueued;
-    await store.recordEnqueued(id, { reused, enqueued: outcome.enqueued });
+    try {
+      await store.recordEnqueued(id, { reused, enqueued: outcome.enqueued });
+    } catch (error) {
+      // Every job is queued: the sweep is whole but for these counts, and the reconciler
+      // records them once the sweep has been unrecorded for a while.
+      log.warn({ err: error, sweepId: id }, 'could not record the enqueued counts');
+    }
     log.info({ sweepId: id, trials: plan.trials.length, ...outcome }, 'sweep submitted');
     return {
       id,
@@ -106,5 +181,17 @@ export class SweepSubmitter {
       enqueued: outcome.enqueued,
       createdAt,
     };
+  }
+
+  /** Removes a sweep whose jobs could not be enqueued; the enqueueing error is the answer. */
+  private async remove(id: string): Promise<void> {
+    try {
+      await this.options.store.deleteSweep(id);
+    } catch (error) {
+      this.options.log.error(
+        { err: error, sweepId: id },
+        'could not remove the half-submitted sweep',
+      );
+    }
   }
 }

@@ -8,7 +8,14 @@ const prefix = uniquePrefix('api');
 let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
-  app = await buildApp({ redis, prefix, maxTrials: 1_000, maxBodyBytes: 16 * 1024, logger: false });
+  app = await buildApp({
+    redis,
+    prefix,
+    maxTrials: 1_000,
+    maxBodyBytes: 16 * 1024,
+    logger: false,
+    auth: { mode: 'off' },
+  });
   // BullMQ writes its queue's metadata key once connected; count keys only after that.
   await app.seedsweep.queue.waitUntilReady();
 });
@@ -189,6 +196,7 @@ describe('operations', () => {
       maxTrials: 10,
       maxBodyBytes: 1024,
       logger: false,
+      auth: { mode: 'off' },
     });
     try {
       expectProblem(await offline.inject({ url: '/readyz' }), 503, 'REDIS_UNAVAILABLE');
@@ -207,6 +215,7 @@ describe('shutdown', () => {
       maxTrials: 10,
       maxBodyBytes: 4096,
       logger: false,
+      auth: { mode: 'off' },
     });
     await local.listen({ port: 0, host: '127.0.0.1' });
     const { port } = local.server.address() as { port: number };

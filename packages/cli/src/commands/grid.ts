@@ -29,7 +29,11 @@ export async function gridCommand(args: string[], ctx: CommandContext): Promise<
   });
   const id = sweepIdArgument(positionals, 'grid');
   const metric = choiceFlag(values, 'metric', GRID_METRICS) ?? 'gain';
-  const client = new ApiClient({ baseUrl: ctx.env.apiUrl, signal: ctx.signal });
+  const client = new ApiClient({
+    baseUrl: ctx.env.apiUrl,
+    apiKey: ctx.env.apiKey,
+    signal: ctx.signal,
+  });
   const stored = await client.grid(id);
   if (values.json) {
     ctx.out(JSON.stringify(stored));

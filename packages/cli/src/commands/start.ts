@@ -11,6 +11,8 @@ Runs the API, the aggregator and N worker processes on this machine until Ctrl-C
 running trials finish first; a second Ctrl-C stops at once, and cut-off trials are retried next
 time). Redis is REDIS_URL when set, else a redis-server from the PATH with its data, append-only,
 under ./.data/redis.
+The API listens on 127.0.0.1 only and takes no API keys (AUTH=off); to serve other machines,
+run the API itself with API_KEYS (see the README).
 
   --workers N   worker processes (default WORKERS, else 1); each trains WORKER_CONCURRENCY
                 trials at once (default: one per core)

@@ -35,7 +35,11 @@ export async function statusCommand(args: string[], ctx: CommandContext): Promis
   if (positionals.length > 1) {
     throw new UsageError(`status takes at most one sweep id, got ${positionals.length} arguments`);
   }
-  const client = new ApiClient({ baseUrl: ctx.env.apiUrl, signal: ctx.signal });
+  const client = new ApiClient({
+    baseUrl: ctx.env.apiUrl,
+    apiKey: ctx.env.apiKey,
+    signal: ctx.signal,
+  });
   const json = values.json === true;
   if (positionals.length === 0) {
     if (values.watch)

@@ -42,7 +42,11 @@ export async function submitCommand(args: string[], ctx: CommandContext): Promis
     throw new UsageError('--idempotency-key must be 1-200 visible ASCII characters');
   }
   const file = await readSweepFile(positionals[0]!);
-  const client = new ApiClient({ baseUrl: ctx.env.apiUrl, signal: ctx.signal });
+  const client = new ApiClient({
+    baseUrl: ctx.env.apiUrl,
+    apiKey: ctx.env.apiKey,
+    signal: ctx.signal,
+  });
   const quiet = values.json === true;
 
   let submitted;

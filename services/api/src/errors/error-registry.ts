@@ -1,15 +1,21 @@
 /**
  * Every error code the API can answer with, and its HTTP status: the one place that maps the
  * typed errors of the packages (sweep-spec, store) and of the API itself to statuses.
+ * `retryAfterSeconds` becomes a Retry-After header: the condition passes without the client
+ * changing anything, so it should come back, not give up.
  */
 export const ERROR_REGISTRY = {
   INVALID_SWEEP: { status: 422, title: 'The sweep definition is invalid' },
   SWEEP_TOO_LARGE: { status: 422, title: 'The sweep has too many trials' },
   MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  UNSUPPORTED_CONTENT_ENCODING: { status: 415, title: 'Unsupported content encoding' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   INVALID_REQUEST: { status: 400, title: 'The request is invalid' },
   NOT_ACCEPTABLE: { status: 406, title: 'No acceptable representation' },
+  API_KEY_REQUIRED: { status: 401, title: 'An API key is required' },
+  API_KEY_INVALID: { status: 401, title: 'The API key is not valid' },
+  API_KEY_READ_ONLY: { status: 403, title: 'The API key is read-only' },
   SWEEP_NOT_FOUND: { status: 404, title: 'No such sweep' },
   UNKNOWN_CELL: { status: 404, title: 'No such cell in this sweep' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
@@ -20,11 +26,18 @@ export const ERROR_REGISTRY = {
   IDEMPOTENCY_IN_PROGRESS: {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed',
+    retryAfterSeconds: 5,
   },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
   GRID_NOT_READY: { status: 503, title: 'The grid has not been computed yet' },
-  REDIS_UNAVAILABLE: { status: 503, title: 'Redis is not reachable' },
+  REDIS_UNAVAILABLE: { status: 503, title: 'Redis is not reachable', retryAfterSeconds: 5 },
+  REDIS_FULL: {
+    status: 503,
+    title: 'Redis is full and refuses writes',
+    retryAfterSeconds: 60,
+  },
   INTERNAL: { status: 500, title: 'Internal server error' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies Record<string, { status: number; title: string; retryAfterSeconds?: number }>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;
 

@@ -11,5 +11,10 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
     queues: [new BullMQAdapter(app.seedsweep.queue, { readOnlyMode: false })],
     serverAdapter,
   });
+  // bull-board answers errors itself, as a 500 with the message (and the stack trace when
+  // NODE_ENV=development); rethrown, they reach the API's own handler and become problems.
+  serverAdapter.setErrorHandler((error) => {
+    throw error;
+  });
   await app.register(serverAdapter.registerPlugin());
 }

@@ -19,6 +19,14 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
         { name: 'results', description: 'Trials, grids and figures of a sweep' },
         { name: 'operations', description: 'Health, readiness and metrics' },
       ],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key (API_KEYS)' },
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      // Either header; /healthz and /readyz need neither.
+      security: [{ bearer: [] }, { apiKeyHeader: [] }],
     },
     transform: jsonSchemaTransform,
   });

@@ -4,6 +4,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { InvalidSweepError, SweepTooLargeError } from '@seedsweep/sweep-spec';
 import { GridLookupError } from '@seedsweep/stats';
 import { ApiError, ERROR_REGISTRY, type ErrorCode } from '../errors/index.js';
+import { isRedisDown, isRedisFull } from '../errors/redis-failure.js';
 
 /** What this API sends: every member present, and a code of its registry. */
 export interface Problem extends WireProblem {
@@ -33,14 +34,36 @@ export function problemDetails(app: FastifyInstance): void {
   });
 }
 
+/**
+ * Answers from a hook, without going through the error handler: a plugin with a handler of its
+ * own (bull-board) would otherwise get the error first.
+ */
+export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
+  return sendProblem(reply, problemOf(error.code, error.message, reply.request, error.fields));
+}
+
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  const entry = ERROR_REGISTRY[problem.code];
+  // The rate limit sets its own, from the time left in the client's window.
+  if ('retryAfterSeconds' in entry && !reply.hasHeader('retry-after')) {
+    reply.header('retry-after', String(entry.retryAfterSeconds));
+  }
+  if (problem.status === 401) {
+    // RFC 9110 section 11.6.1: a 401 names the scheme it wants; RFC 6750 section 3 the error.
+    reply.header(
+      'www-authenticate',
+      problem.code === 'API_KEY_INVALID'
+        ? 'Bearer realm="seedsweep", error="invalid_token"'
+        : 'Bearer realm="seedsweep"',
+    );
+  }
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }
 
 function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   if (error instanceof ApiError) return problemOf(error.code, error.message, request, error.fields);
   if (error instanceof InvalidSweepError) {
-    const syntax = error.issues.length === 1 && error.issues[0]?.path === '(body)';
+    const syntax = error.issues.length > 0 && error.issues.every((i) => i.path === '(body)');
     return problemOf(syntax ? 'MALFORMED_BODY' : 'INVALID_SWEEP', error.message, request, {
       errors: error.issues,
     });
@@ -79,6 +102,13 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   ) {
     return problemOf('MALFORMED_BODY', error.message, request);
   }
+  if (isRedisFull(error)) {
+    return problemOf(
+      'REDIS_FULL',
+      'Redis has reached its memory limit and refuses writes; nothing was written. Free memory or raise maxmemory, then try again',
+      request,
+    );
+  }
   if (isRedisDown(error))
     return problemOf('REDIS_UNAVAILABLE', 'Redis is not reachable; try again shortly', request);
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
@@ -111,13 +141,4 @@ function problemOf(
     code,
     ...fields,
   };
-}
-
-function isRedisDown(error: Error): boolean {
-  const message = error.message ?? '';
-  return (
-    /ECONNREFUSED|Connection is closed|MaxRetriesPerRequestError|Stream isn't writeable/.test(
-      message,
-    ) || error.name === 'MaxRetriesPerRequestError'
-  );
 }
