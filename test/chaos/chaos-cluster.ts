@@ -5,9 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { createTrialQueue, type TrialQueue } from '@seedsweep/queue';
 import { freePort, RedisServer } from '@seedsweep/redis-server';
-import { buildSweepGrid, type SweepGrid } from '@seedsweep/stats';
+import type { SweepGrid } from '@seedsweep/stats';
 import { SweepStore } from '@seedsweep/store';
-import { planSweep, type SweepDefinition } from '@seedsweep/sweep-spec';
 import { aofCommands, endOfTransactionWriting } from './aof-file.js';
 import { ServiceProcess } from './service-process.js';
 
@@ -304,20 +303,6 @@ export class ChaosCluster {
       await sleep(250);
     }
     return null;
-  }
-
-  /** The grid recomputed from the stored results alone. */
-  async recomputedGrid(id: string): Promise<SweepGrid> {
-    const sweep = (await this.store.getSweep(id))!;
-    const plan = planSweep(sweep.definition as SweepDefinition, {
-      trainerVersion: sweep.trainerVersion,
-    });
-    const keys = plan.trials.map((t) => t.key);
-    const states = await this.store.getStates(keys);
-    const byKey = new Map(keys.map((key, i) => [key, states[i]?.summary ?? undefined]));
-    return buildSweepGrid(plan, (key) => byKey.get(key), {
-      margin: sweep.definition.analysis.failureMargin,
-    });
   }
 
   /** How many result events the stream holds per trial key: exactly one each, or a bug. */

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RandomStream } from '@seedsweep/prng';
 import { trialJobId } from '@seedsweep/queue';
 import { ChaosCluster, type SweepStatusBody, type WorkerKill } from './chaos-cluster.js';
+import { recomputedGrid } from '../recomputed-grid.js';
 import { chaosTable, writeChaosReport, type ChaosFigures } from './chaos-report.js';
 import { readLogLines } from './log-lines.js';
 
@@ -101,7 +102,7 @@ async function expectNothingLostOrDoubled(
     const keys = await cluster.store.sweepTrialKeys(sweep.id);
     expect(keys.map((key) => events.get(key) ?? 0)).toEqual(keys.map(() => 1));
     const aggregated = await cluster.aggregatedGrid(sweep.id, sweep.trials);
-    expect(aggregated).toEqual(await cluster.recomputedGrid(sweep.id));
+    expect(aggregated).toEqual(await recomputedGrid(cluster.store, sweep.id));
   }
   const counters = await cluster.store.counters();
   expect(counters.results).toBe(ended.reduce((sum, e) => sum + e.sweep.trials, 0));

@@ -1,8 +1,14 @@
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bullPrefix, TRIAL_QUEUE, TrialEnqueuer, trialJobId } from '@seedsweep/queue';
-import { buildSweepGrid } from '@seedsweep/stats';
-import { parseSweepText, planSweep, trialKey, type SweepDefinition } from '@seedsweep/sweep-spec';
+import {
+  parseSweepText,
+  planSweep,
+  trialKey,
+  type SweepDefinition,
+  type Trial,
+} from '@seedsweep/sweep-spec';
+import { recomputedGrid } from '../recomputed-grid.js';
 import { LocalStack } from './local-stack.js';
 import { readEvents, type ServerEvent } from './sse.js';
 
@@ -53,18 +59,30 @@ function untilEnd(id: string, onEvent?: (event: ServerEvent) => void | Promise<v
   return readEvents(`${stack.baseUrl}/v1/sweeps/${id}/events`, (e) => e.event === 'end', onEvent);
 }
 
-/** The grid recomputed from the stored results alone, as a reader of the paper would. */
-async function recomputedGrid(id: string) {
-  const sweep = (await stack.store.getSweep(id))!;
-  const plan = planSweep(sweep.definition as SweepDefinition, {
-    trainerVersion: sweep.trainerVersion,
-  });
-  const keys = plan.trials.map((t) => t.key);
-  const states = await stack.store.getStates(keys);
-  const byKey = new Map(keys.map((key, i) => [key, states[i]?.summary ?? undefined]));
-  return buildSweepGrid(plan, (key) => byKey.get(key), {
-    margin: sweep.definition.analysis.failureMargin,
-  });
+/**
+ * Stores a sweep as the API would, without enqueueing it: the test puts on the queue what it
+ * wants to see fail.
+ */
+async function storeSweep(
+  id: string,
+  definition: SweepDefinition,
+  trainerVersion: string,
+  trials: Trial[],
+): Promise<string> {
+  await stack.store.createSweep(
+    {
+      id,
+      name: definition.name,
+      createdAt: new Date().toISOString(),
+      definition,
+      trainerVersion,
+      trials: trials.length,
+      reused: 0,
+      enqueued: trials.length,
+    },
+    trials,
+  );
+  return id;
 }
 
 /** Resolves with the aggregator's grid of `id` once it counts `done` results. */
@@ -110,7 +128,7 @@ describe('a sweep, end to end', () => {
     expect(status.etaSeconds).toBe(0);
 
     const grid = await finalGrid;
-    expect(grid).toEqual(await recomputedGrid(id));
+    expect(grid).toEqual(await recomputedGrid(stack.store, id));
     const served = JSON.parse((await get(`/v1/sweeps/${id}/grid`)).text);
     expect(served.grid).toEqual(grid);
     const cell = served.grid.groups[0].cells[0][0];
@@ -220,7 +238,7 @@ training: {epochs: 60}
     await restarted;
     const total = created.body.trials as number;
     const grid = await aggregatedGrid(id, total);
-    expect(grid).toEqual(await recomputedGrid(id));
+    expect(grid).toEqual(await recomputedGrid(stack.store, id));
     const rebuilt = await stack.aggregator!.rebuild(id);
     expect(rebuilt?.grid).toEqual(grid);
   });
@@ -236,20 +254,7 @@ training: {epochs: 60}
       const spec = { ...t.spec, trainerVersion: '0' };
       return { key: trialKey(spec), spec };
     });
-    const id = 'sw-0-0000000001';
-    await stack.store.createSweep(
-      {
-        id,
-        name: 'doomed',
-        createdAt: new Date().toISOString(),
-        definition,
-        trainerVersion: '0',
-        trials: trials.length,
-        reused: 0,
-        enqueued: trials.length,
-      },
-      trials,
-    );
+    const id = await storeSweep('sw-0-0000000001', definition, '0', trials);
     // Enqueue once the stream is open, so that every failure reaches it as an event.
     let enqueued: Promise<unknown> | undefined;
     const events = await untilEnd(id, (event) => {
@@ -279,20 +284,7 @@ training: {epochs: 60}
     );
     const { trials } = planSweep(definition, { trainerVersion: 'x' });
     const baseline = trials[0]!;
-    const id = 'sw-0-0000000002';
-    await stack.store.createSweep(
-      {
-        id,
-        name: 'forged',
-        createdAt: new Date().toISOString(),
-        definition,
-        trainerVersion: 'x',
-        trials: 1,
-        reused: 0,
-        enqueued: 1,
-      },
-      [baseline],
-    );
+    const id = await storeSweep('sw-0-0000000002', definition, 'x', [baseline]);
     let added: Promise<unknown> | undefined;
     const events = await untilEnd(id, (event) => {
       if (event.event === 'status' && !added) {
