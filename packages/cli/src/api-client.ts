@@ -13,6 +13,7 @@ import type {
   SweepList,
   SweepStatus,
 } from './api-types.js';
+import type { CommandContext } from './command.js';
 import { InterruptedError } from './interrupted-error.js';
 import { SseParser, type SseEvent } from './sse-parser.js';
 
@@ -49,6 +50,11 @@ const CONTENT_TYPES: Record<SweepFormat, string> = {
  */
 export class ApiClient {
   private readonly timeoutMs: number;
+
+  /** The API a command talks to: SEEDSWEEP_URL, with SEEDSWEEP_API_KEY, stopped by Ctrl-C. */
+  static forCommand(ctx: CommandContext): ApiClient {
+    return new ApiClient({ baseUrl: ctx.env.apiUrl, apiKey: ctx.env.apiKey, signal: ctx.signal });
+  }
 
   constructor(private readonly options: ApiClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 30_000;

@@ -20,11 +20,7 @@ export async function cancelCommand(args: string[], ctx: CommandContext): Promis
     allowPositionals: true,
   });
   const id = sweepIdArgument(positionals, 'cancel');
-  const client = new ApiClient({
-    baseUrl: ctx.env.apiUrl,
-    apiKey: ctx.env.apiKey,
-    signal: ctx.signal,
-  });
+  const client = ApiClient.forCommand(ctx);
   const answer = await client.cancel(id);
   if (values.json) {
     ctx.out(JSON.stringify(answer));

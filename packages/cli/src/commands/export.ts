@@ -33,11 +33,7 @@ export async function exportCommand(args: string[], ctx: CommandContext): Promis
   const id = sweepIdArgument(positionals, 'export');
   if (values.csv && values.json) throw new UsageError('--csv and --json exclude each other');
   if (values.out === '') throw new UsageError('--out needs a file name');
-  const client = new ApiClient({
-    baseUrl: ctx.env.apiUrl,
-    apiKey: ctx.env.apiKey,
-    signal: ctx.signal,
-  });
+  const client = ApiClient.forCommand(ctx);
   const chunks = values.json ? jsonChunks(client, id) : client.trialsCsv(id);
 
   if (values.out === undefined) {

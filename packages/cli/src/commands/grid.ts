@@ -29,11 +29,7 @@ export async function gridCommand(args: string[], ctx: CommandContext): Promise<
   });
   const id = sweepIdArgument(positionals, 'grid');
   const metric = choiceFlag(values, 'metric', GRID_METRICS) ?? 'gain';
-  const client = new ApiClient({
-    baseUrl: ctx.env.apiUrl,
-    apiKey: ctx.env.apiKey,
-    signal: ctx.signal,
-  });
+  const client = ApiClient.forCommand(ctx);
   const stored = await client.grid(id);
   if (values.json) {
     ctx.out(JSON.stringify(stored));

@@ -40,11 +40,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
     throw new UsageError(`--workers must be a whole number from 1 to 256, got '${values.workers}'`);
   }
   const file = await readSweepFile(positionals[0]!);
-  const client = new ApiClient({
-    baseUrl: ctx.env.apiUrl,
-    apiKey: ctx.env.apiKey,
-    signal: ctx.signal,
-  });
+  const client = ApiClient.forCommand(ctx);
   const stack = (await answers(ctx.env.apiUrl))
     ? null
     : await LocalStack.start(ctx, {

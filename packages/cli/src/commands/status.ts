@@ -35,11 +35,7 @@ export async function statusCommand(args: string[], ctx: CommandContext): Promis
   if (positionals.length > 1) {
     throw new UsageError(`status takes at most one sweep id, got ${positionals.length} arguments`);
   }
-  const client = new ApiClient({
-    baseUrl: ctx.env.apiUrl,
-    apiKey: ctx.env.apiKey,
-    signal: ctx.signal,
-  });
+  const client = ApiClient.forCommand(ctx);
   const json = values.json === true;
   if (positionals.length === 0) {
     if (values.watch)

@@ -42,11 +42,7 @@ export async function submitCommand(args: string[], ctx: CommandContext): Promis
     throw new UsageError('--idempotency-key must be 1-200 visible ASCII characters');
   }
   const file = await readSweepFile(positionals[0]!);
-  const client = new ApiClient({
-    baseUrl: ctx.env.apiUrl,
-    apiKey: ctx.env.apiKey,
-    signal: ctx.signal,
-  });
+  const client = ApiClient.forCommand(ctx);
   const quiet = values.json === true;
 
   let submitted;
