@@ -15,6 +15,9 @@ const envSchema = z.object({
   RECONCILE_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
   /** A sweep still being submitted after this long lost its submitter; the reconciler finishes it. */
   SUBMISSION_GRACE_SECONDS: z.coerce.number().min(1).max(86_400).default(120),
+  /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -24,6 +27,7 @@ export interface AggregatorEnv {
   debounceMs: number;
   reconcileMs: number;
   submissionGraceMs: number;
+  health: { port: number; host: string } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -46,6 +50,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): AggregatorEnv {
     debounceMs: e.AGGREGATOR_DEBOUNCE_MS,
     reconcileMs: e.RECONCILE_SECONDS * 1000,
     submissionGraceMs: e.SUBMISSION_GRACE_SECONDS * 1000,
+    health: e.HEALTH_PORT > 0 ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : null,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { HealthServer, redisReadiness } from '@seedsweep/health';
 import { pino } from 'pino';
 import { createTrialQueue, TrialEnqueuer, TrialReconciler } from '@seedsweep/queue';
 import { checkRedisServer, RedisUnfitError, SweepStore } from '@seedsweep/store';
@@ -34,10 +35,17 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
+  const health =
+    env.health &&
+    (await HealthServer.start({
+      ...env.health,
+      ready: redisReadiness(redis, () => (stopping ? 'shutting down' : null)),
+    }));
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
     log.info({ signal }, 'stopping');
+    await health?.close();
     await schedule.close();
     await aggregator.close();
     await queue.close();

@@ -25,6 +25,9 @@ const envSchema = z.object({
   CRATER_DATA_URL: z.url().optional(),
   SEEDSWEEP_CACHE_DIR: z.string().min(1).optional(),
   XDG_CACHE_HOME: z.string().optional(),
+  /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -39,6 +42,7 @@ export interface WorkerEnv {
   dataDir: string | undefined;
   dataUrl: string | undefined;
   cacheRoot: string;
+  health: { port: number; host: string } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -67,6 +71,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
     dataDir: e.CRATER_DATA_DIR,
     dataUrl: e.CRATER_DATA_URL,
     cacheRoot: e.SEEDSWEEP_CACHE_DIR ?? defaultCacheRoot(e.XDG_CACHE_HOME, os.homedir()),
+    health: e.HEALTH_PORT > 0 ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : null,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { HealthServer, redisReadiness } from '@seedsweep/health';
 import { pino } from 'pino';
 import { checkRedisServer, RedisUnfitError, SweepStore } from '@seedsweep/store';
 import { EnvError, parseEnv } from './env.js';
@@ -35,6 +36,13 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
+  const health =
+    env.health &&
+    (await HealthServer.start({
+      ...env.health,
+      // Not ready while shutting down: no new traffic, though the running trials go on.
+      ready: redisReadiness(connection, () => (stopping ? 'shutting down' : null)),
+    }));
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
       log.warn({ signal }, 'second signal: exiting now; running trials will be retried elsewhere');
@@ -44,6 +52,7 @@ async function main(): Promise<void> {
     log.info({ signal, graceSeconds: env.graceMs / 1000 }, 'stopping: finishing running trials');
     const outcome = await worker.close(env.graceMs);
     log.info({ outcome }, 'worker stopped');
+    await health?.close();
     subscriber.disconnect();
     await connection.quit();
     process.exit(0);
