@@ -3,14 +3,16 @@ import { z } from 'zod';
 import { defaultCacheRoot } from '@seedsweep/crater-data';
 import { BACKEND_CHOICES } from '@seedsweep/trainer/backend-choice';
 
-const envSchema = z.object({
+export const envSchema = z.object({
   /** A local copy of the crater dataset; unset: the pinned download into the cache. */
   CRATER_DATA_DIR: z.string().min(1).optional(),
   /** A mirror of the pinned dataset commit (same paths); default: GitHub at that commit. */
   CRATER_DATA_URL: z.url().optional(),
+  /** Backend of `train` and `bench trainer`: `auto`, `tensorflow`, `wasm` or `cpu`. */
   TRAINER_BACKEND: z.enum(BACKEND_CHOICES as [string, ...string[]]).default('auto'),
   /** Root of seedsweep's caches (downloads, prepared tensors); default: XDG cache dir. */
   SEEDSWEEP_CACHE_DIR: z.string().min(1).optional(),
+  /** Base of the default cache directory (`$XDG_CACHE_HOME/seedsweep`, else `~/.cache/seedsweep`). */
   XDG_CACHE_HOME: z.string().optional(),
   /** Python interpreter with torch for `bench trainer`; default: /usr/bin/python3, python3. */
   SEEDSWEEP_TORCH_PYTHON: z.string().min(1).optional(),

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
-const envSchema = z.object({
+export const envSchema = z.object({
+  /** Redis to connect to; credentials in the URL (`redis://user:password@host:6379`), `rediss://` for TLS. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key (results, sweeps and BullMQ's); one prefix is one deployment. */
   SEEDSWEEP_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
@@ -17,7 +19,9 @@ const envSchema = z.object({
   SUBMISSION_GRACE_SECONDS: z.coerce.number().min(1).max(86_400).default(120),
   /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  /** Address the health endpoints listen on. */
   HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  /** pino log level; logs are JSON lines on stdout. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

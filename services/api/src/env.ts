@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { apiKeysFromFile, apiKeysFromList, type ApiKeyParse } from './auth/api-key-entries.js';
 import type { AuthOptions } from './auth/auth-options.js';
 
-const envSchema = z.object({
+export const envSchema = z.object({
+  /** Redis to connect to; credentials in the URL (`redis://user:password@host:6379`), `rediss://` for TLS. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Port the API listens on. */
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   /** 0.0.0.0 in containers; loopback by default so a workstation does not expose the API. */
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Prefix of every Redis key (results, sweeps and BullMQ's); one prefix is one deployment. */
   SEEDSWEEP_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
@@ -21,12 +24,13 @@ const envSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  /** pino log level; logs are JSON lines on stdout. The API's lines carry request ids, also sent as `x-request-id`. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Comma-separated `KEY`, `write:KEY` or `read:KEY` entries. */
   API_KEYS: z.string().optional(),
   /** A file of the same entries, one a line (a mounted secret). */
   API_KEYS_FILE: z.string().optional(),
-  /** `off` runs without keys; there is no default, so that it is never off by accident. */
+  /** `off` runs without API keys; never off unless said so. */
   AUTH: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   /** Requests a minute per API key (or per client address without one); 0 turns it off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),

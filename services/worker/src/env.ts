@@ -4,14 +4,15 @@ import { defaultCacheRoot } from '@seedsweep/crater-data';
 
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1024).default(fallback);
 
-const envSchema = z.object({
+export const envSchema = z.object({
+  /** Redis to connect to; credentials in the URL (`redis://user:password@host:6379`), `rediss://` for TLS. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-  /** Prefix of every Redis key (store and BullMQ); one prefix is one deployment. */
+  /** Prefix of every Redis key (results, sweeps and BullMQ's); one prefix is one deployment. */
   SEEDSWEEP_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
     .default('seedsweep'),
-  /** Trials trained at once, each in its own process; default one per core. */
+  /** Trials trained at once, each in its own process. @default number of cores */
   WORKER_CONCURRENCY: count(os.availableParallelism()),
   /** After SIGTERM, how long running trials may take to finish before they are cut off. */
   WORKER_GRACE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
@@ -19,15 +20,21 @@ const envSchema = z.object({
   WORKER_MAX_STALLED: z.coerce.number().int().min(2).max(100).default(3),
   /** How long a job's lock lasts without renewal: how soon a dead worker's trial runs elsewhere. */
   WORKER_LOCK_SECONDS: z.coerce.number().min(5).max(3600).default(30),
-  /** Name in logs and in every result this worker writes; default host:pid. */
+  /** Name in logs and in every result this worker writes. @default host:pid */
   WORKER_NAME: z.string().min(1).optional(),
+  /** A local copy of the crater dataset; unset: the pinned download into the cache. */
   CRATER_DATA_DIR: z.string().min(1).optional(),
+  /** A mirror of the pinned dataset commit (same paths); default: GitHub at that commit. */
   CRATER_DATA_URL: z.url().optional(),
+  /** Root of seedsweep's caches (downloads, prepared tensors); default: XDG cache dir. */
   SEEDSWEEP_CACHE_DIR: z.string().min(1).optional(),
+  /** Base of the default cache directory (`$XDG_CACHE_HOME/seedsweep`, else `~/.cache/seedsweep`). */
   XDG_CACHE_HOME: z.string().optional(),
   /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  /** Address the health endpoints listen on. */
   HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  /** pino log level; logs are JSON lines on stdout. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
