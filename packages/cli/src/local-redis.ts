@@ -35,8 +35,9 @@ export async function localRedis(
     if (error instanceof RedisServerError && error.code === 'REDIS_SERVER_NOT_FOUND') {
       throw new UsageError(
         'no Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379), install redis-server ' +
-          '(apt-get install redis-server, brew install redis), or run `docker compose up -d redis` ' +
-          'and set REDIS_URL=redis://127.0.0.1:6379',
+          '(apt-get install redis-server, brew install redis), or run one in Docker ' +
+          '(docker run -d -p 127.0.0.1:6379:6379 redis:7.2-bookworm --appendonly yes ' +
+          '--maxmemory-policy noeviction) and set REDIS_URL=redis://127.0.0.1:6379',
       );
     }
     throw error;
