@@ -63,6 +63,13 @@ export class LocalServices {
     }
   }
 
+  /** The services' own processes (their trial processes are their children). */
+  processes(): { name: string; pid: number }[] {
+    return this.services
+      .filter((s) => s.child.pid !== undefined && s.child.exitCode === null)
+      .map((s) => ({ name: s.name, pid: s.child.pid! }));
+  }
+
   get apiUrl(): string {
     return `http://${LOOPBACK}:${this.options.port}`;
   }

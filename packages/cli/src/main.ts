@@ -96,8 +96,16 @@ const commands: Command[] = [
     },
   },
   {
+    path: ['bench', 'workers'],
+    summary: 'trials per hour of 1 and 2 workers, and RSS per trial',
+    load: async () => {
+      const m = await import('./commands/bench-workers.js');
+      return { help: m.benchWorkersHelp, run: m.benchWorkers };
+    },
+  },
+  {
     path: ['bench'],
-    summary: 'all benchmarks (today: the trainer)',
+    summary: 'the trainer benchmark (bench trainer; bench workers is the other)',
     load: async () => {
       const m = await import('./commands/bench-trainer.js');
       return { help: m.benchTrainerHelp, run: m.benchTrainer };

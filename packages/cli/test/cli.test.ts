@@ -247,3 +247,30 @@ describe('seedsweep bench trainer', () => {
     );
   });
 });
+
+describe('seedsweep bench workers', () => {
+  it('reports trials per hour of 1 and 2 workers, their ratio and peak RSS, as JSON', async () => {
+    const run = await seedsweep(['bench', 'workers', '--seeds', '2', '--epochs', '1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      runs: { workers: number; trials: number; seconds: number; trialsPerHour: number }[];
+      scaling: number;
+    } & Record<string, unknown>;
+    expect(report.runs.map((r) => [r.workers, r.trials])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    for (const r of report.runs) {
+      expect(r.trialsPerHour).toBeCloseTo((r.trials / r.seconds) * 3600, 6);
+      // Linux: the trial processes and the workers were sampled from /proc.
+      expect(r).toMatchObject({
+        peakTrialRssBytes: expect.any(Number),
+        peakServiceRssBytes: expect.any(Number),
+      });
+    }
+    expect(report.scaling).toBeCloseTo(
+      report.runs[1]!.trialsPerHour / report.runs[0]!.trialsPerHour,
+      6,
+    );
+  });
+});

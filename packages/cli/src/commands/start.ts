@@ -55,15 +55,26 @@ export async function startCommand(args: string[], ctx: CommandContext): Promise
 export class LocalStack {
   private constructor(
     readonly services: LocalServices,
+    readonly redisUrl: string,
     readonly redisOrigin: string,
     private readonly stopRedis: () => Promise<void>,
   ) {}
 
   static async start(
     ctx: CommandContext,
-    options: { workers: number; port: number; warningsOnly?: boolean },
+    options: {
+      workers: number;
+      port: number;
+      warningsOnly?: boolean;
+      /** A redis-server of its own with its data here, whatever REDIS_URL says (benchmarks). */
+      ownRedisIn?: string;
+      /** On top of this process's environment, for every service. */
+      env?: NodeJS.ProcessEnv;
+    },
   ): Promise<LocalStack> {
-    const redis = await localRedis(ctx.env.redisUrl, path.resolve('.data'));
+    const redis = options.ownRedisIn
+      ? await localRedis(undefined, options.ownRedisIn)
+      : await localRedis(ctx.env.redisUrl, path.resolve('.data'));
     // Redis and the services run in process groups of their own (so that Ctrl-C reaches only
     // seedsweep, which stops them in order); should seedsweep exit without stopping them, they
     // must not outlive it.
@@ -72,7 +83,7 @@ export class LocalStack {
       redisUrl: redis.url,
       port: options.port,
       workers: options.workers,
-      env: process.env,
+      env: { ...process.env, ...options.env },
       log: ctx.log,
       warningsOnly: options.warningsOnly ?? false,
     });
@@ -89,7 +100,9 @@ export class LocalStack {
       await redis.stop();
       throw error;
     }
-    return new LocalStack(services, `${redis.url} from ${redis.origin}`, () => redis.stop());
+    return new LocalStack(services, redis.url, `${redis.url} from ${redis.origin}`, () =>
+      redis.stop(),
+    );
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,157 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from '@seedsweep/redis-server';
+import { Redis } from 'ioredis';
+import { createTrialQueue, TrialEnqueuer } from '@seedsweep/queue';
+import { SweepStore } from '@seedsweep/store';
+import { parseSweepDefinition, planSweep } from '@seedsweep/sweep-spec';
+import { TRAINER_VERSION } from '@seedsweep/trainer';
+import type { CommandContext } from '../command.js';
+import { integerFlag } from '../flags.js';
+import { ProcessMemory } from '../process-memory.js';
+import { LocalStack } from './start.js';
+
+export const benchWorkersHelp = `Usage: seedsweep bench workers [options]
+
+Trials per hour of 1 and of 2 worker processes (one trial at a time each) on a Redis and
+services of its own, their ratio, and the peak memory (RSS) of a trial process and of a worker.
+The trials are East baselines, put on the queue directly (no sweep, no API).
+
+  --seeds N      trials per run, one per seed (default 12)
+  --epochs N     epochs per trial (default 6)
+  --out F        also write the JSON to F
+  --json         print only the JSON`;
+
+interface WorkersRun {
+  workers: number;
+  trials: number;
+  /** From the first training's start to the last result. */
+  seconds: number;
+  trialsPerHour: number;
+  peakTrialRssBytes: number | null;
+  peakServiceRssBytes: number | null;
+}
+
+export async function benchWorkers(args: string[], ctx: CommandContext): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seeds: { type: 'string' },
+      epochs: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const seeds = integerFlag(values, 'seeds') ?? 12;
+  const epochs = integerFlag(values, 'epochs') ?? 6;
+  const quiet = values.json === true;
+  const log = quiet ? () => {} : ctx.log;
+  const runs: WorkersRun[] = [];
+  for (const workers of [1, 2]) {
+    // Other seeds each run: nothing of the first run can be reused by the second.
+    const from = workers * 1_000_000;
+    runs.push(await measure(ctx, log, workers, { from, to: from + seeds - 1 }, epochs));
+  }
+  const [one, two] = runs as [WorkersRun, WorkersRun];
+  const report = {
+    benchmark: 'workers',
+    cores: os.availableParallelism(),
+    epochs,
+    runs,
+    scaling: two.trialsPerHour / one.trialsPerHour,
+    measuredAt: new Date().toISOString(),
+  };
+  if (values.out) await writeFile(values.out, JSON.stringify(report, null, 2) + '\n');
+  if (quiet) {
+    ctx.out(JSON.stringify(report));
+    return;
+  }
+  const mb = (bytes: number | null) =>
+    bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MB`;
+  for (const run of runs) {
+    ctx.out(
+      `${run.workers} worker(s)   ${run.trialsPerHour.toFixed(0)} trials/h  (${run.trials} trials in ${run.seconds.toFixed(1)} s; peak RSS: trial process ${mb(run.peakTrialRssBytes)}, worker ${mb(run.peakServiceRssBytes)})`,
+    );
+  }
+  ctx.out(`scaling       ${report.scaling.toFixed(2)}x with 2 workers on ${report.cores} cores`);
+}
+
+async function measure(
+  ctx: CommandContext,
+  log: (line: string) => void,
+  workers: number,
+  seeds: { from: number; to: number },
+  epochs: number,
+): Promise<WorkersRun> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-bench-workers-'));
+  const port = await freePort();
+  const stack = await LocalStack.start(
+    { ...ctx, log },
+    {
+      workers,
+      port,
+      warningsOnly: true,
+      ownRedisIn: dir,
+      env: { WORKER_CONCURRENCY: '1', SEEDSWEEP_CACHE_DIR: ctx.env.cacheRoot },
+    },
+  );
+  const memory = new ProcessMemory();
+  const sampler = setInterval(() => {
+    const pids = stack.services
+      .processes()
+      .filter((p) => p.name.startsWith('worker'))
+      .map((p) => p.pid);
+    void memory.sample(pids);
+  }, 250);
+  const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
+  const store = new SweepStore({ redis });
+  const queue = createTrialQueue({ connection: redis, prefix: store.keys.prefix });
+  try {
+    // Baselines only, put on the queue directly: a RandomOut trial would wait for its baseline,
+    // and the wait, not the workers, would set the pace.
+    const plan = planSweep(
+      parseSweepDefinition({
+        name: 'bench-workers',
+        regions: ['East'],
+        seeds,
+        randomout: { tau: [1], activePercent: [100] },
+        training: { epochs, backend: 'auto' },
+      }),
+      { trainerVersion: TRAINER_VERSION },
+    );
+    const trials = plan.trials.filter((t) => t.spec.train.randomout === null);
+    log(`bench workers: ${workers} worker(s), ${trials.length} trials of ${epochs} epochs`);
+    await new TrialEnqueuer(queue, store, redis).enqueue(trials);
+    const keys = trials.map((t) => t.key);
+    let outcomes = await store.getOutcomes(keys);
+    while (outcomes.some((o) => !o.result && !o.failure)) {
+      if (ctx.signal.aborted) throw new Error('interrupted');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      outcomes = await store.getOutcomes(keys);
+    }
+    const spans = outcomes.flatMap(({ result }) => {
+      if (!result) return [];
+      const end = Date.parse(result.finishedAt);
+      return [{ start: end - result.durationMs, end }];
+    });
+    const seconds =
+      (Math.max(...spans.map((s) => s.end)) - Math.min(...spans.map((s) => s.start))) / 1000;
+    return {
+      workers,
+      trials: spans.length,
+      seconds,
+      trialsPerHour: (spans.length / seconds) * 3600,
+      peakTrialRssBytes: memory.peak('trial'),
+      peakServiceRssBytes: memory.peak('service'),
+    };
+  } finally {
+    clearInterval(sampler);
+    await queue.close();
+    redis.disconnect();
+    await stack.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
