@@ -13,6 +13,12 @@ export const submitResponseSchema = z.object({
   reusedResults: z.number().int(),
   alreadyQueued: z.number().int(),
   enqueued: z.number().int(),
+  pending: z
+    .number()
+    .int()
+    .describe(
+      'trials still being put on the queue after this answer (a large sweep); the counts above are of the rest',
+    ),
   createdAt: z.string(),
   links: sweepLinksSchema,
 });

@@ -48,6 +48,8 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   /** How long a request waits for an earlier one with its Idempotency-Key; default 10 s. */
   idempotencyWaitMs?: number;
+  /** Trials enqueued before a submission is answered; the rest follow. Default 5,000. */
+  enqueueWindow?: number;
 }
 
 /** A route as registered: what tests walk to check that every route is guarded. */
@@ -91,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const context = createContext(options, app.log);
   app.decorate('seedsweep', context);
   app.addHook('onClose', async () => {
+    await context.submitter.close();
     await context.queueEvents.close();
     await context.queue.close();
   });
@@ -144,6 +147,7 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
       ...(options.idempotencyWaitMs !== undefined && {
         idempotencyWaitMs: options.idempotencyWaitMs,
       }),
+      ...(options.enqueueWindow !== undefined && { enqueueWindow: options.enqueueWindow }),
     }),
     reader: new SweepReader(store, queue, plans),
     canceller: new TrialCanceller(queue, store, redis),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SubmitResponse as ContractSubmitResponse } from '@seedsweep/api-contract';
-import type { TrialEnqueuer } from '@seedsweep/queue';
+import type { EnqueueOutcome, TrialEnqueuer } from '@seedsweep/queue';
 import type { IdempotencyKeys, SweepStore } from '@seedsweep/store';
 import {
   countTrials,
@@ -11,6 +11,7 @@ import {
   SweepTooLargeError,
   type SweepDefinition,
   type SweepFormat,
+  type Trial,
 } from '@seedsweep/sweep-spec';
 import { TRAINER_VERSION } from '@seedsweep/trainer';
 import { ApiError } from './errors/index.js';
@@ -34,6 +35,11 @@ export interface SweepSubmitterOptions {
   log: FastifyBaseLogger;
   /** How long a request waits for an earlier one with its Idempotency-Key; default 10 s. */
   idempotencyWaitMs?: number;
+  /**
+   * Trials enqueued before the answer; a larger sweep's rest is enqueued after it, in chunks of
+   * this size, so that submitting 100,000 trials answers in seconds. Default 5,000.
+   */
+  enqueueWindow?: number;
 }
 
 /** How often a waiting request looks again whether the first one has finished. */
@@ -51,6 +57,9 @@ export function requestFingerprint(format: SweepFormat, text: string): string {
  */
 export class SweepSubmitter {
   private readonly idempotencyWaitMs: number;
+  /** Submissions still enqueueing after their answer; close() waits for them. */
+  private readonly continuing = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(private readonly options: SweepSubmitterOptions) {
     this.idempotencyWaitMs = options.idempotencyWaitMs ?? 10_000;
@@ -63,7 +72,9 @@ export class SweepSubmitter {
     const fingerprint = requestFingerprint(format, text);
     const claim = await this.claim(idempotencyKey, fingerprint);
     if (claim.status === 'completed') {
-      return { response: claim.response as SubmitResponse, replayed: true };
+      // Responses stored before `pending` existed had everything enqueued.
+      const stored = claim.response as Omit<SubmitResponse, 'pending'> & { pending?: number };
+      return { response: { ...stored, pending: stored.pending ?? 0 }, replayed: true };
     }
     let response: SubmitResponse;
     try {
@@ -154,33 +165,84 @@ export class SweepSubmitter {
       },
       plan.trials,
     );
+    const window = this.options.enqueueWindow ?? 5_000;
+    const first = plan.trials.slice(0, window);
+    const rest = plan.trials.slice(window);
     let outcome;
     try {
-      outcome = await enqueuer.enqueue(plan.trials);
+      outcome = await enqueuer.enqueue(first);
     } catch (error) {
       log.error({ err: error, sweepId: id }, 'enqueueing failed; removing the sweep');
       await this.remove(id);
       throw error;
     }
-    const reused = outcome.reusedResults + outcome.alreadyQueued;
-    try {
-      await store.recordEnqueued(id, { reused, enqueued: outcome.enqueued });
-    } catch (error) {
-      // Every job is queued: the sweep is whole but for these counts, and the reconciler
-      // records them once the sweep has been unrecorded for a while.
-      log.warn({ err: error, sweepId: id }, 'could not record the enqueued counts');
-    }
-    log.info({ sweepId: id, trials: plan.trials.length, ...outcome }, 'sweep submitted');
+    if (rest.length > 0) this.continueInBackground(id, rest, outcome);
+    else await this.recordEnqueued(id, outcome);
+    log.info(
+      { sweepId: id, trials: plan.trials.length, ...outcome, pending: rest.length },
+      'sweep submitted',
+    );
     return {
       id,
       name: definition.name,
       trials: plan.trials.length,
-      reused,
+      reused: outcome.reusedResults + outcome.alreadyQueued,
       reusedResults: outcome.reusedResults,
       alreadyQueued: outcome.alreadyQueued,
       enqueued: outcome.enqueued,
+      pending: rest.length,
       createdAt,
     };
+  }
+
+  /** Waits for the submissions still enqueueing; those it cuts short the reconciler finishes. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.continuing);
+  }
+
+  /**
+   * Enqueues the rest of a large sweep after its answer, a window at a time, stopping if the
+   * sweep is cancelled or the API closes. The sweep counts as submitted only at the end; should
+   * this process die first, the reconciler finishes it (SUBMISSION_GRACE_SECONDS).
+   */
+  private continueInBackground(id: string, rest: Trial[], first: EnqueueOutcome): void {
+    const { store, enqueuer, log } = this.options;
+    const window = this.options.enqueueWindow ?? 5_000;
+    const run = async () => {
+      const total = { ...first };
+      for (let i = 0; i < rest.length; i += window) {
+        if (this.closing || (await store.getSweep(id))?.lifecycle !== 'active') {
+          log.info({ sweepId: id, left: rest.length - i }, 'enqueueing stopped before the end');
+          return;
+        }
+        const outcome = await enqueuer.enqueue(rest.slice(i, i + window));
+        total.reusedResults += outcome.reusedResults;
+        total.alreadyQueued += outcome.alreadyQueued;
+        total.enqueued += outcome.enqueued;
+      }
+      await this.recordEnqueued(id, total);
+      log.info({ sweepId: id, ...total }, 'sweep fully enqueued');
+    };
+    const running: Promise<void> = run()
+      .catch((error: unknown) =>
+        log.error({ err: error, sweepId: id }, 'enqueueing the rest failed; the reconciler will'),
+      )
+      .finally(() => this.continuing.delete(running));
+    this.continuing.add(running);
+  }
+
+  private async recordEnqueued(id: string, outcome: EnqueueOutcome): Promise<void> {
+    try {
+      await this.options.store.recordEnqueued(id, {
+        reused: outcome.reusedResults + outcome.alreadyQueued,
+        enqueued: outcome.enqueued,
+      });
+    } catch (error) {
+      // Every job is queued: the sweep is whole but for these counts, and the reconciler
+      // records them once the sweep has been unrecorded for a while.
+      this.options.log.warn({ err: error, sweepId: id }, 'could not record the enqueued counts');
+    }
   }
 
   /** Removes a sweep whose jobs could not be enqueued; the enqueueing error is the answer. */

@@ -56,7 +56,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   try {
     const { response } = await client.submit(file.text, file.format);
     ctx.log(
-      `submitted sweep ${response.id} "${response.name}": ${response.trials} trials, ${response.reused} reused, ${response.enqueued} enqueued`,
+      `submitted sweep ${response.id} "${response.name}": ${response.trials} trials, ${response.reused} reused, ${response.enqueued} enqueued${response.pending > 0 ? `, ${response.pending} more being enqueued` : ''}`,
     );
     const { exitCode } = await watchToEnd(client, response.id, ctx);
     const dir = path.resolve(values.out ?? path.join('results', response.id));

@@ -59,7 +59,7 @@ export async function submitCommand(args: string[], ctx: CommandContext): Promis
   const { response, replayed } = submitted;
   if (!quiet) {
     ctx.log(
-      `submitted sweep ${response.id} "${response.name}": ${response.trials} trials, ${response.reused} reused, ${response.enqueued} enqueued` +
+      `submitted sweep ${response.id} "${response.name}": ${response.trials} trials, ${response.reused} reused, ${response.enqueued} enqueued${response.pending > 0 ? `, ${response.pending} more being enqueued` : ''}` +
         (replayed ? ' (a replay: this idempotency key created it earlier)' : ''),
     );
   }
