@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { TrialSpec } from '@seedsweep/sweep-spec';
 import { StoreError } from './errors/store-error.js';
 import type { StoreEvent } from './store-event.js';
 import { StoreKeys } from './store-keys.js';
@@ -58,10 +57,10 @@ export class SweepStore {
   }
 
   /**
-   * Writes the sweep, its trial list, the trials' specs and their membership in one MULTI: a
+   * Writes the sweep, its trial list and the trials' membership in one MULTI: a
    * reader sees all of it or none of it.
    */
-  async createSweep(sweep: NewSweep, trials: { key: string; spec: TrialSpec }[]): Promise<void> {
+  async createSweep(sweep: NewSweep, trials: readonly { key: string }[]): Promise<void> {
     const record: SweepRecord = {
       ...sweep,
       lifecycle: 'active',
@@ -88,10 +87,9 @@ export class SweepStore {
       const batch = trials.slice(i, i + BATCH);
       multi.rpush(this.keys.sweepTrials(sweep.id), ...batch.map((t) => t.key));
     }
-    for (const trial of trials) {
-      multi.hsetnx(this.keys.trial(trial.key), 'spec', JSON.stringify(trial.spec));
-      multi.sadd(this.keys.trialSweeps(trial.key), sweep.id);
-    }
+    // Specs are not stored: the sweep's definition plans them again (PlanCache), and 100,000 of
+    // them would be tens of megabytes written on the path of the answer.
+    for (const trial of trials) multi.sadd(this.keys.trialSweeps(trial.key), sweep.id);
     const replies = await multi.exec();
     if (replies?.[0]?.[1] === 0) {
       throw new StoreError('SWEEP_EXISTS', `sweep ${sweep.id} already exists`, {
@@ -204,11 +202,6 @@ export class SweepStore {
 
   async sweepsOf(key: string): Promise<string[]> {
     return this.redis.smembers(this.keys.trialSweeps(key));
-  }
-
-  async getSpec(key: string): Promise<TrialSpec | null> {
-    const spec = await this.redis.hget(this.keys.trial(key), 'spec');
-    return spec ? this.parse<TrialSpec>(spec, this.keys.trial(key)) : null;
   }
 
   /** Writes the result unless one exists; true when this call wrote it. */

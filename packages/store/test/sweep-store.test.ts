@@ -114,7 +114,6 @@ describe('sweeps', () => {
     expect((await store.listSweeps()).map((s) => s.id)).toEqual(['b', 'a']);
     expect(await store.sweepTrialKeys('a')).toEqual(['t1', 't2']);
     expect((await store.sweepsOf('t2')).sort()).toEqual(['a', 'b']);
-    expect(await store.getSpec('t1')).toEqual(spec);
     const error = await store.createSweep(sweep('a', '2026-01-03T00:00:00Z'), []).catch((e) => e);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).code).toBe('SWEEP_EXISTS');

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import { describeTrial } from '@seedsweep/sweep-spec';
+import { describeTrial, type TrialSpec } from '@seedsweep/sweep-spec';
 import type { EndEvent, ProgressEvent, TrialEvent } from '@seedsweep/api-contract';
 import type { StoreEvent, SweepRecord } from '@seedsweep/store';
 import type { AppContext } from '../app-context.js';
@@ -53,13 +53,15 @@ export async function sweepEventRoutes(parent: FastifyInstance): Promise<void> {
 class SweepEventStream {
   private closed = false;
   private readonly reader: Redis;
-  private keys = new Set<string>();
+  /** This sweep's trials by key, from its plan: what the events are filtered and labelled by. */
+  private specs = new Map<string, TrialSpec>();
   /** The last entry of the events stream this client has seen. */
   private lastId = '0-0';
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
     const key = jobId.startsWith('t-') ? jobId.slice(2) : '';
-    if (this.keys.has(key)) this.send('progress', { key, ...(data as Omit<ProgressEvent, 'key'>) });
+    if (this.specs.has(key))
+      this.send('progress', { key, ...(data as Omit<ProgressEvent, 'key'>) });
   };
 
   constructor(
@@ -80,7 +82,7 @@ class SweepEventStream {
     });
     // Read the stream position before the status, so no event between the two is lost.
     this.lastId = await store.lastEventId();
-    this.keys = new Set(await store.sweepTrialKeys(this.sweep.id));
+    this.specs = new Map(this.context.reader.plan(this.sweep).trials.map((t) => [t.key, t.spec]));
     if (await this.sendStatus()) return;
     queueEvents.on('progress', this.onProgress);
     this.heartbeat = setInterval(() => this.raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
@@ -129,14 +131,14 @@ class SweepEventStream {
       ...(blockMs !== undefined && { blockMs }),
     });
     this.lastId = events.at(-1)?.id ?? this.lastId;
-    const mine = events.filter((e) => e.type !== 'sweep' && this.keys.has(e.key));
+    const mine = events.filter((e) => e.type !== 'sweep' && this.specs.has(e.key));
     for (const event of mine) await this.sendTrial(event);
     return { read: events.length, sent: mine.length };
   }
 
   private async sendTrial(event: StoreEvent): Promise<void> {
     const { store } = this.context;
-    const spec = await store.getSpec(event.key);
+    const spec = this.specs.get(event.key);
     const label = spec ? describeTrial(spec) : event.key;
     if (event.type === 'result') {
       const result = await store.getResult(event.key);
