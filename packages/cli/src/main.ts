@@ -104,8 +104,16 @@ const commands: Command[] = [
     },
   },
   {
+    path: ['bench', 'api'],
+    summary: 'a 100,000-trial submission, and the grid under 100 clients',
+    load: async () => {
+      const m = await import('./commands/bench-api.js');
+      return { help: m.benchApiHelp, run: m.benchApi };
+    },
+  },
+  {
     path: ['bench'],
-    summary: 'the trainer benchmark (bench trainer; bench workers is the other)',
+    summary: 'the trainer benchmark (see also bench workers, bench api)',
     load: async () => {
       const m = await import('./commands/bench-trainer.js');
       return { help: m.benchTrainerHelp, run: m.benchTrainer };

@@ -274,3 +274,39 @@ describe('seedsweep bench workers', () => {
     );
   });
 });
+
+describe('seedsweep bench api', () => {
+  it('reports the time to answer a submission and the grid latency under load, as JSON', async () => {
+    const run = await seedsweep([
+      'bench',
+      'api',
+      '--seeds',
+      '10',
+      '--clients',
+      '4',
+      '--seconds',
+      '1',
+      '--workers',
+      '1',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      trials: number;
+      submitSeconds: number;
+      pendingAfterAnswer: number;
+      grid: {
+        clients: number;
+        requests: number;
+        non2xx: number;
+        errors: number;
+        latencyMs: Record<string, number>;
+      };
+    };
+    expect(report).toMatchObject({ trials: 200, pendingAfterAnswer: 0 });
+    expect(report.submitSeconds).toBeGreaterThan(0);
+    expect(report.grid).toMatchObject({ clients: 4, non2xx: 0, errors: 0 });
+    expect(report.grid.requests).toBeGreaterThan(0);
+    expect(report.grid.latencyMs.p99).toBeGreaterThanOrEqual(report.grid.latencyMs.p50!);
+  });
+});

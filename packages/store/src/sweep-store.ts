@@ -311,6 +311,11 @@ export class SweepStore {
     await this.redis.set(this.keys.sweepGrid(stored.sweepId), JSON.stringify(stored));
   }
 
+  /** The stored grid as its JSON text, for a reader that passes it on without looking inside. */
+  async getGridJson(id: string): Promise<string | null> {
+    return this.redis.get(this.keys.sweepGrid(id));
+  }
+
   async getGrid<G>(id: string): Promise<StoredGrid<G> | null> {
     const grid = await this.redis.get(this.keys.sweepGrid(id));
     return grid ? this.parse<StoredGrid<G>>(grid, this.keys.sweepGrid(id)) : null;

@@ -2,6 +2,7 @@ import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TrialCanceller, TrialQueue } from '@seedsweep/queue';
 import type { SweepStore } from '@seedsweep/store';
+import type { GridCache } from './grid-cache.js';
 import type { SweepReader } from './sweep-reader.js';
 import type { SweepSubmitter } from './sweep-submitter.js';
 
@@ -13,6 +14,7 @@ export interface AppContext {
   queueEvents: QueueEvents;
   submitter: SweepSubmitter;
   reader: SweepReader;
+  grids: GridCache;
   canceller: TrialCanceller;
   maxBodyBytes: number;
 }

@@ -29,6 +29,7 @@ import { sweepEventRoutes } from './routes/sweep-events.js';
 import { sweepFigureRoutes } from './routes/sweep-figures.js';
 import { sweepRoutes } from './routes/sweeps.js';
 import { sweepTrialRoutes } from './routes/sweep-trials.js';
+import { GridCache } from './grid-cache.js';
 import { SweepReader } from './sweep-reader.js';
 import { SweepSubmitter } from './sweep-submitter.js';
 
@@ -150,6 +151,7 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
       ...(options.enqueueWindow !== undefined && { enqueueWindow: options.enqueueWindow }),
     }),
     reader: new SweepReader(store, queue, plans),
+    grids: new GridCache(store),
     canceller: new TrialCanceller(queue, store, redis),
     maxBodyBytes: options.maxBodyBytes,
   };

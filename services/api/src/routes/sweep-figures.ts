@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gridResponseSchema, problemSchema } from '@seedsweep/api-contract';
@@ -24,12 +24,15 @@ export async function sweepFigureRoutes(parent: FastifyInstance): Promise<void> 
         response: { 200: gridResponseSchema, '4xx': problemSchema, '5xx': problemSchema },
       },
     },
-    async (request) => {
-      const { reader } = app.seedsweep;
-      const sweep = await reader.sweep(request.params.id);
-      const stored = await reader.grid(sweep);
-      if (!stored) throw gridNotReady(sweep.id);
-      return stored;
+    async (request, reply) => {
+      const { reader, grids } = app.seedsweep;
+      // Sent as stored: clients poll this while a sweep runs, and parsing, validating and
+      // serialising tens of kilobytes per request cost more than everything else together.
+      const stored = await grids.get(request.params.id);
+      // No grid: no such sweep (404), or not drawn yet (503).
+      if (!stored) throw gridNotReady((await reader.sweep(request.params.id)).id);
+      // A string is sent as it is, past the response schema (whose type wants the object).
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(stored);
     },
   );
 
