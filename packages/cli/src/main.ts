@@ -113,10 +113,10 @@ const commands: Command[] = [
   },
   {
     path: ['bench'],
-    summary: 'the trainer benchmark (see also bench workers, bench api)',
+    summary: 'every benchmark: trainer, workers, api (one JSON with --out)',
     load: async () => {
-      const m = await import('./commands/bench-trainer.js');
-      return { help: m.benchTrainerHelp, run: m.benchTrainer };
+      const m = await import('./commands/bench-all.js');
+      return { help: m.benchAllHelp, run: m.benchAll };
     },
   },
 ];
