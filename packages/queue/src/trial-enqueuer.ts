@@ -41,14 +41,19 @@ export class TrialEnqueuer {
     // of them (its result is written before the job is removed), so it is never added again.
     const states = await this.jobStates(trials.map((t) => trialJobId(t.key)));
     const present = await this.store.resultsPresent(trials.map((t) => t.key));
-    const kept = (state: string | undefined) =>
-      state === 'live' || (state === 'failed' && options.keepFailed === true);
-    const missing = trials.filter((_, i) => !present[i]);
-    const missingStates = states.filter((_, i) => !present[i]);
-    const toAdd = missing.filter((_, i) => !kept(missingStates[i]));
-    await this.removeFailedJobs(
-      missing.filter((_, i) => missingStates[i] === 'failed' && !kept('failed')),
-    );
+    const keptStates = new Set(options.keepFailed ? ['live', 'failed'] : ['live']);
+    const missing: Trial[] = [];
+    const toAdd: Trial[] = [];
+    const failed: Trial[] = [];
+    trials.forEach((trial, i) => {
+      if (present[i]) return;
+      missing.push(trial);
+      if (keptStates.has(states[i]!)) return;
+      toAdd.push(trial);
+      if (states[i] === 'failed') failed.push(trial);
+    });
+    // A failed job's id would make addBulk ignore the new job: remove it first.
+    await this.removeFailedJobs(failed);
     for (let i = 0; i < toAdd.length; i += ADD_BULK_CHUNK) {
       const chunk = toAdd.slice(i, i + ADD_BULK_CHUNK);
       await this.queue.addBulk(
