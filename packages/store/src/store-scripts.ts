@@ -6,7 +6,8 @@
  * KEYS[1] trial hash, KEYS[2] events stream, KEYS[3] counters
  * ARGV[1] result JSON, ARGV[2] trial key, ARGV[3] approximate stream length cap,
  * ARGV[4] summary JSON, ARGV[5] training milliseconds, ARGV[6] epochs trained,
- * ARGV[7] '1' when the result was derived from a baseline instead of trained
+ * ARGV[7] '1' when the result was derived from a baseline instead of trained,
+ * ARGV[8] '1' when it was trained from a baseline's checkpoint instead of from the start
  */
 export const WRITE_RESULT_SCRIPT = `
 if redis.call('HSETNX', KEYS[1], 'result', ARGV[1]) == 1 then
@@ -17,6 +18,7 @@ if redis.call('HSETNX', KEYS[1], 'result', ARGV[1]) == 1 then
   redis.call('HINCRBY', KEYS[3], 'trainingMs', ARGV[5])
   redis.call('HINCRBY', KEYS[3], 'epochs', ARGV[6])
   if ARGV[7] == '1' then redis.call('HINCRBY', KEYS[3], 'derivedResults', 1) end
+  if ARGV[8] == '1' then redis.call('HINCRBY', KEYS[3], 'resumedResults', 1) end
   return 1
 end
 redis.call('HINCRBY', KEYS[3], 'duplicateResults', 1)

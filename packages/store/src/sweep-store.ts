@@ -26,10 +26,12 @@ export interface StoreCounters {
   failures: number;
   /** Training time of every result written, summed. */
   trainingMs: number;
-  /** Epochs trained (derived results trained none). */
+  /** Epochs trained (derived results trained none, resumed ones those after their checkpoint). */
   epochs: number;
   /** Results taken from their baseline without training (see the trainer's matchesBaseline). */
   derivedResults: number;
+  /** Results trained from a baseline's checkpoint, from the epoch of their first possible firing. */
+  resumedResults: number;
 }
 
 /** A trial as statuses and grids see it: its summary once done, its failure if it failed. */
@@ -217,8 +219,9 @@ export class SweepStore {
       String(this.eventsMaxLength),
       JSON.stringify(summarise(record)),
       String(Math.round(record.durationMs)),
-      String(record.derivedFrom ? 0 : record.epochsRun),
+      String(record.derivedFrom ? 0 : record.epochsRun - (record.resumedFrom?.epoch ?? 0)),
       record.derivedFrom ? '1' : '0',
+      record.resumedFrom ? '1' : '0',
     );
     return written === 1;
   }
@@ -370,6 +373,7 @@ export class SweepStore {
       trainingMs: Number(values.trainingMs ?? 0),
       epochs: Number(values.epochs ?? 0),
       derivedResults: Number(values.derivedResults ?? 0),
+      resumedResults: Number(values.resumedResults ?? 0),
     };
   }
 

@@ -29,6 +29,11 @@ export interface TrialRecord {
    * not fire in this trial (nothing was trained); absent or null for a trained result.
    */
   derivedFrom?: string | null;
+  /**
+   * The baseline trial and epoch this trial's training resumed from (the baseline's state at the
+   * start of the first epoch RandomOut could fire in); absent or null when trained from the start.
+   */
+  resumedFrom?: { key: string; epoch: number } | null;
 }
 
 /** A trial that exhausted its attempts or could not run at all. */

@@ -52,6 +52,7 @@ describe('results', () => {
       trainingMs: 1000,
       epochs: 2,
       derivedResults: 0,
+      resumedResults: 0,
     });
     expect(await store.getStates(['k1', 'nope'])).toEqual([
       {
@@ -60,6 +61,18 @@ describe('results', () => {
       },
       { summary: null, failure: null },
     ]);
+  });
+
+  it('count what was derived and what was resumed, and only the epochs really trained', async () => {
+    await store.writeResult(record('d1', { derivedFrom: 'b1' }));
+    await store.writeResult(record('r1', { resumedFrom: { key: 'b1', epoch: 1 } }));
+    await store.writeResult(record('t1'));
+    const counters = await store.counters();
+    expect(counters).toMatchObject({ results: 3, derivedResults: 1, resumedResults: 1 });
+    // Two epochs each: none for the derived result, one after the checkpoint, two from scratch.
+    expect(record('t1').epochsRun).toBe(2);
+    expect(counters.epochs).toBe(0 + 1 + 2);
+    expect((await store.getResult('r1'))?.resumedFrom).toEqual({ key: 'b1', epoch: 1 });
   });
 
   it('keep a late failure from shadowing them, and clear an earlier failure', async () => {

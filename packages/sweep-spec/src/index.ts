@@ -25,3 +25,4 @@ export { trialKey } from './trial-key.js';
 export { canonicalJson } from './canonical-json.js';
 export { describeTrial } from './describe-trial.js';
 export * from './errors/index.js';
+export { randomOutVariants } from './random-out-variants.js';

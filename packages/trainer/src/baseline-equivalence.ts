@@ -2,29 +2,40 @@ import { RandomOut } from './random-out.js';
 import type { TrainConfig } from './train-config.js';
 import type { TrainResult } from './train-result.js';
 
+/** What a baseline run records that tells where a RandomOut run could first part from it. */
+export type BaselineHistory = Pick<TrainResult, 'trainLoss' | 'minAbsCgn'>;
+
 /**
- * Whether a RandomOut run must end exactly as its baseline did (the same configuration without
- * RandomOut), judged from the baseline's record alone.
+ * The first epoch (0-based) in which a RandomOut run could re-initialise a filter, judged from
+ * its baseline's record (the same configuration without RandomOut): null when it never can,
+ * 0 when the record cannot tell.
  *
  * Until its first re-initialisation a RandomOut run is its baseline, step for step: the same
  * initial weights, data order and updates; RandomOut draws random numbers only when it
- * re-initialises. A check fires when a filter's |CGN| < tau, so if the baseline's smallest |CGN|
- * in every active epoch is at least tau, no check can fire (gating on the loss or checking once
- * an epoch only checks less), and the result is the baseline's, bit for bit. The baseline records
- * the l1 norm, so only `cgn: 'l1'` runs can be judged; anything unknown (a non-finite value)
- * answers false.
+ * re-initialises. A check fires when a filter's |CGN| < tau, so it can fire in an epoch only if
+ * the epoch is active and the baseline's smallest |CGN| of that epoch is below tau. The loss gate
+ * reads the previous epoch's loss, which is the baseline's until the first firing. Checking once
+ * an epoch only checks less, so the answer is never later than the real first firing: the run's
+ * state at the start of that epoch is the baseline's. The baseline records the l1 norm, so a
+ * `cgn: 'sum'` run cannot be judged (0); an unknown value (non-finite) counts as a firing.
  */
-export function matchesBaseline(
-  config: TrainConfig,
-  baseline: Pick<TrainResult, 'minAbsCgn'>,
-): boolean {
+export function firstPossibleFiring(config: TrainConfig, baseline: BaselineHistory): number | null {
   const randomout = config.randomout;
-  if (randomout === null) return true;
-  if (randomout.tau <= 0) return true;
-  if (randomout.cgn !== 'l1') return false;
+  if (randomout === null || randomout.tau <= 0) return null;
+  if (randomout.cgn !== 'l1') return 0;
   const active = RandomOut.activeEpochsOf(randomout, config.epochs);
   // A baseline that diverged has fewer epochs; the RandomOut run stops at the same point.
-  return baseline.minAbsCgn
-    .slice(0, active)
-    .every((smallest) => smallest !== null && smallest >= randomout.tau);
+  const epochs = Math.min(active, baseline.minAbsCgn.length);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const previousLoss = epoch === 0 ? null : (baseline.trainLoss[epoch - 1] ?? null);
+    if (!RandomOut.isActive(randomout, active, epoch, previousLoss)) continue;
+    const smallest = baseline.minAbsCgn[epoch];
+    if (smallest === null || smallest === undefined || smallest < randomout.tau) return epoch;
+  }
+  return null;
+}
+
+/** Whether a RandomOut run must end exactly as its baseline did: no check can ever fire. */
+export function matchesBaseline(config: TrainConfig, baseline: BaselineHistory): boolean {
+  return firstPossibleFiring(config, baseline) === null;
 }

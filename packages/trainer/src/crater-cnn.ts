@@ -10,6 +10,9 @@ export type ConvLayer = 'conv1' | 'conv2';
 export const CONV_LAYERS: readonly ConvLayer[] = ['conv1', 'conv2'];
 export type CgnNorm = 'l1' | 'sum';
 
+/** Every parameter by name (w1, b1, ..., w4, b4), in tfjs layouts: what checkpoints hold. */
+export type ModelSnapshot = Record<string, { shape: number[]; values: Float32Array }>;
+
 interface Params {
   w1: tf.Tensor4D;
   b1: tf.Tensor1D;
@@ -66,6 +69,38 @@ export class CraterCnn {
       },
       inputSize,
     );
+  }
+
+  /** The model `snapshot()` copied, for inputs of side `inputSize`; shapes are checked. */
+  static fromSnapshot(snapshot: ModelSnapshot, inputSize: number): CraterCnn {
+    const fresh = CraterCnn.shapesFor(inputSize);
+    const params = {} as Record<keyof Params, tf.Tensor>;
+    for (const name of PARAM_ORDER) {
+      const entry = snapshot[name];
+      const shape = fresh[name];
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (!entry || entry.shape.join() !== shape.join() || entry.values.length !== size) {
+        for (const made of Object.values(params)) made.dispose();
+        throw new RangeError(`snapshot parameter ${name} is not of shape [${shape.join(', ')}]`);
+      }
+      params[name] = tf.tensor(entry.values, shape);
+    }
+    return new CraterCnn(params as unknown as Params, inputSize);
+  }
+
+  private static shapesFor(inputSize: number): Record<keyof Params, number[]> {
+    const { filters: f, kernel: k, hidden, classes } = CRATER_CNN;
+    const flat = CraterCnn.flatSize(inputSize);
+    return {
+      w1: [k, k, 1, f],
+      b1: [f],
+      w2: [k, k, f, f],
+      b2: [f],
+      w3: [flat, hidden],
+      b3: [hidden],
+      w4: [hidden, classes],
+      b4: [classes],
+    };
   }
 
   static flatSize(inputSize: number): number {
@@ -187,7 +222,7 @@ export class CraterCnn {
   }
 
   /** A copy of every parameter, by name (w1, b1, ..., w4, b4). */
-  snapshot(): Record<string, { shape: number[]; values: Float32Array }> {
+  snapshot(): ModelSnapshot {
     return Object.fromEntries(
       PARAM_ORDER.map((name) => [
         name,

@@ -1,5 +1,16 @@
 export { train, type TrainOptions } from './train.js';
-export { matchesBaseline } from './baseline-equivalence.js';
+export {
+  matchesBaseline,
+  firstPossibleFiring,
+  type BaselineHistory,
+} from './baseline-equivalence.js';
+export {
+  encodeCheckpoint,
+  decodeCheckpoint,
+  dependentsNeed,
+  type TrainCheckpoint,
+  type CheckpointPolicy,
+} from './train-checkpoint.js';
 export {
   parseTrainConfig,
   trainConfigSchema,

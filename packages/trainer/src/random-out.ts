@@ -26,8 +26,18 @@ export class RandomOut {
 
   /** Whether checks run in this 0-based epoch, given the previous epoch's mean loss. */
   activeIn(epoch: number, previousEpochLoss: number | null): boolean {
-    if (epoch >= this.activeEpochs || this.config.tau <= 0) return false;
-    const gate = this.config.minTrainLoss;
+    return RandomOut.isActive(this.config, this.activeEpochs, epoch, previousEpochLoss);
+  }
+
+  /** `activeIn` for a configuration without a run: what a baseline's record is judged by. */
+  static isActive(
+    config: Pick<RandomOutConfig, 'tau' | 'minTrainLoss'>,
+    activeEpochs: number,
+    epoch: number,
+    previousEpochLoss: number | null,
+  ): boolean {
+    if (epoch >= activeEpochs || config.tau <= 0) return false;
+    const gate = config.minTrainLoss;
     // The paper's text: a filter with low CGN is abandoned only while the error is high.
     // Before the first epoch has ended there is no loss yet, and the error is at its highest.
     return gate === null || previousEpochLoss === null || previousEpochLoss > gate;

@@ -30,6 +30,8 @@ export interface TrainResult {
   backend: string;
   versions: Record<string, string>;
   durationMs: number;
+  /** The epoch a resumed run started from (its checkpoint's); null when trained from the start. */
+  resumedFromEpoch: number | null;
   config: TrainConfig;
   dataset: { identityHash: string | null; trainCount: number; testCount: number; size: number };
 }

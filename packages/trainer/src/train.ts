@@ -3,15 +3,34 @@ import * as tf from '@tensorflow/tfjs-core';
 import { RandomStream } from '@seedsweep/prng';
 import { currentBackend } from './backend.js';
 import { CraterCnn, type CgnNorm } from './crater-cnn.js';
-import { TrainingAbortedError } from './errors/index.js';
+import { InvalidCheckpointError, TrainingAbortedError } from './errors/index.js';
 import { RandomOut } from './random-out.js';
+import { checkResumable, type CheckpointPolicy, type TrainCheckpoint } from './train-checkpoint.js';
 import { parseTrainConfig, type TrainConfig } from './train-config.js';
 import type { EpochProgress, LayerCounts, TrainResult } from './train-result.js';
 import type { ExampleSet, TrainingData } from './training-data.js';
+import { TRAINER_VERSION } from './trainer-version.js';
 
 export interface TrainOptions {
   onEpoch?: (progress: EpochProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Continue from this state instead of starting afresh: a baseline's, for a RandomOut run that
+   * is the baseline until then (see firstPossibleFiring). The result is bit for bit the one
+   * training from the start gives; `durationMs` counts the resumed part only.
+   */
+  resumeFrom?: TrainCheckpoint;
+  /** Keep the states at the start of the epochs the policy wants (a baseline's, for resumes). */
+  checkpoints?: CheckpointPolicy;
+}
+
+/** Where a run starts: a fresh one at epoch 0, a resumed one where its checkpoint left off. */
+interface RunStart {
+  epoch: number;
+  dataOrder: RandomStream;
+  trainLoss: (number | null)[];
+  minAbsCgn: (number | null)[];
+  perEpoch: LayerCounts[];
 }
 
 /** PRNG stream names: changing one changes results, so bump TRAINER_VERSION with it. */
@@ -30,10 +49,23 @@ export async function train(
 ): Promise<TrainResult> {
   const config = parseTrainConfig(configInput);
   const backend = await currentBackend();
-  const initStream = RandomStream.derive(config.seed, STREAMS.init);
-  const model = CraterCnn.initialise(data.size, initStream);
+  const resume = options.resumeFrom;
+  if (resume) checkResumable(resume, config, backend.name);
+  const initStream = resume
+    ? RandomStream.fromState(resume.streams.init)
+    : RandomStream.derive(config.seed, STREAMS.init);
+  const model = resume
+    ? restoreModel(resume, data.size)
+    : CraterCnn.initialise(data.size, initStream);
+  const start: RunStart | undefined = resume && {
+    epoch: resume.epoch,
+    dataOrder: RandomStream.fromState(resume.streams.dataOrder),
+    trainLoss: [...resume.trainLoss],
+    minAbsCgn: [...resume.minAbsCgn],
+    perEpoch: resume.perEpoch.map((counts) => ({ ...counts })),
+  };
   try {
-    return await trainModel(model, config, data, initStream, options, backend);
+    return await trainModel(model, config, data, initStream, options, backend, start);
   } finally {
     model.dispose();
   }
@@ -47,11 +79,12 @@ export async function trainModel(
   initStream: RandomStream,
   options: TrainOptions,
   backend: { name: string; versions: Record<string, string> },
+  start?: RunStart,
 ): Promise<TrainResult> {
   const started = performance.now();
   const { train: trainSet, size } = data;
   if (trainSet.count === 0) throw new RangeError('the training set is empty');
-  const order = RandomStream.derive(config.dataSeed, STREAMS.dataOrder);
+  const order = start?.dataOrder ?? RandomStream.derive(config.dataSeed, STREAMS.dataOrder);
   const randomOut = config.randomout
     ? new RandomOut(config.randomout, config.epochs, initStream)
     : null;
@@ -62,13 +95,23 @@ export async function trainModel(
   const batchY = new Float32Array(config.batchSize * 2);
   const learningRate = tf.scalar(config.learningRate);
 
-  const trainLoss: (number | null)[] = [];
-  const minAbsCgn: (number | null)[] = [];
-  const perEpoch: LayerCounts[] = [];
+  const trainLoss: (number | null)[] = start?.trainLoss ?? [];
+  const minAbsCgn: (number | null)[] = start?.minAbsCgn ?? [];
+  const perEpoch: LayerCounts[] = start?.perEpoch ?? [];
   let divergedAtEpoch: number | null = null;
 
   try {
-    for (let epoch = 0; epoch < config.epochs; epoch++) {
+    for (let epoch = start?.epoch ?? 0; epoch < config.epochs; epoch++) {
+      const atStart = options.checkpoints && {
+        trainerVersion: TRAINER_VERSION,
+        backend: backend.name,
+        epoch,
+        params: model.snapshot(),
+        streams: { init: initStream.state(), dataOrder: order.state() },
+        trainLoss: [...trainLoss],
+        minAbsCgn: [...minAbsCgn],
+        perEpoch: perEpoch.map((counts) => ({ ...counts })),
+      };
       const permutation = order.permutation(trainSet.count);
       const active = randomOut?.activeIn(epoch, trainLoss.at(-1) ?? null) ?? false;
       const counts: LayerCounts = { conv1: 0, conv2: 0 };
@@ -98,6 +141,9 @@ export async function trainModel(
       trainLoss.push(Number.isFinite(meanLoss) ? meanLoss : null);
       minAbsCgn.push(Number.isFinite(epochMinCgn) ? epochMinCgn : null);
       perEpoch.push(counts);
+      if (atStart && options.checkpoints!.wants(epoch, { trainLoss, minAbsCgn })) {
+        await options.checkpoints!.save(atStart);
+      }
       options.onEpoch?.({
         epoch: epoch + 1,
         epochs: config.epochs,
@@ -130,6 +176,7 @@ export async function trainModel(
     backend: backend.name,
     versions: backend.versions,
     durationMs: Math.round(performance.now() - started),
+    resumedFromEpoch: start?.epoch ?? null,
     config,
     dataset: {
       identityHash: data.identityHash ?? null,
@@ -138,6 +185,14 @@ export async function trainModel(
       size,
     },
   };
+}
+
+function restoreModel(checkpoint: TrainCheckpoint, inputSize: number): CraterCnn {
+  try {
+    return CraterCnn.fromSnapshot(checkpoint.params, inputSize);
+  } catch (error) {
+    throw new InvalidCheckpointError((error as Error).message);
+  }
 }
 
 function fillBatch(

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { defaultCacheRoot } from '@seedsweep/crater-data';
 
@@ -30,6 +31,14 @@ export const envSchema = z.object({
   SEEDSWEEP_CACHE_DIR: z.string().min(1).optional(),
   /** Base of the default cache directory (`$XDG_CACHE_HOME/seedsweep`, else `~/.cache/seedsweep`). */
   XDG_CACHE_HOME: z.string().optional(),
+  /**
+   * Where baselines keep the states RandomOut trials resume from (megabytes each). Share it
+   * between the workers of a deployment (a volume): a worker that cannot see a checkpoint trains
+   * the trial from the start. @default <cache root>/checkpoints
+   */
+  CHECKPOINT_DIR: z.string().min(1).optional(),
+  /** Checkpoints of a baseline are removed this long after it wrote its last; 0 keeps them. */
+  CHECKPOINT_MAX_AGE_HOURS: z.coerce.number().min(0).max(87_600).default(72),
   /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   /** Address the health endpoints listen on. */
@@ -49,6 +58,9 @@ export interface WorkerEnv {
   dataDir: string | undefined;
   dataUrl: string | undefined;
   cacheRoot: string;
+  checkpointDir: string;
+  /** 0: never pruned. */
+  checkpointMaxAgeMs: number;
   health: { port: number; host: string } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -67,6 +79,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
     throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  const cacheRoot = e.SEEDSWEEP_CACHE_DIR ?? defaultCacheRoot(e.XDG_CACHE_HOME, os.homedir());
   return {
     redisUrl: e.REDIS_URL,
     prefix: e.SEEDSWEEP_PREFIX,
@@ -77,7 +90,9 @@ export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
     workerName: e.WORKER_NAME ?? `${os.hostname()}:${process.pid}`,
     dataDir: e.CRATER_DATA_DIR,
     dataUrl: e.CRATER_DATA_URL,
-    cacheRoot: e.SEEDSWEEP_CACHE_DIR ?? defaultCacheRoot(e.XDG_CACHE_HOME, os.homedir()),
+    cacheRoot,
+    checkpointDir: e.CHECKPOINT_DIR ?? path.join(cacheRoot, 'checkpoints'),
+    checkpointMaxAgeMs: e.CHECKPOINT_MAX_AGE_HOURS * 3_600_000,
     health: e.HEALTH_PORT > 0 ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : null,
     logLevel: e.LOG_LEVEL,
   };

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { HealthServer, redisReadiness } from '@seedsweep/health';
 import { pino } from 'pino';
 import { checkRedisServer, RedisUnfitError, SweepStore } from '@seedsweep/store';
+import { CheckpointDirectory } from './checkpoint-directory.js';
 import { EnvError, parseEnv } from './env.js';
 import { TrialWorker } from './trial-worker.js';
 
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     'worker ready',
   );
 
+  const pruning = env.checkpointMaxAgeMs > 0 ? pruneCheckpoints(env, log) : null;
+
   let stopping = false;
   const health =
     env.health &&
@@ -53,12 +56,27 @@ async function main(): Promise<void> {
     const outcome = await worker.close(env.graceMs);
     log.info({ outcome }, 'worker stopped');
     await health?.close();
+    if (pruning) clearInterval(pruning);
     subscriber.disconnect();
     await connection.quit();
     process.exit(0);
   };
   process.on('SIGTERM', (s) => void stop(s));
   process.on('SIGINT', (s) => void stop(s));
+}
+
+/** At start and hourly: checkpoints are worth keeping while their sweep runs, not for ever. */
+function pruneCheckpoints(env: ReturnType<typeof parseEnv>, log: pino.Logger): NodeJS.Timeout {
+  const directory = new CheckpointDirectory(env.checkpointDir);
+  const prune = () =>
+    directory
+      .prune(new Date(Date.now() - env.checkpointMaxAgeMs))
+      .then((removed) => {
+        if (removed > 0) log.info({ removed, dir: env.checkpointDir }, 'old checkpoints removed');
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'checkpoints not pruned'));
+  void prune();
+  return setInterval(prune, 3_600_000).unref();
 }
 
 function redactUrl(url: string): string {

@@ -15,6 +15,7 @@ import {
 } from '@seedsweep/queue';
 import { SweepStore } from '@seedsweep/store';
 import { parseEnv } from './env.js';
+import { CheckpointDirectory } from './checkpoint-directory.js';
 import { RegionData } from './region-data.js';
 import { TrialRunner } from './trial-runner.js';
 
@@ -29,6 +30,7 @@ function trialRunner(): TrialRunner {
     regions: new RegionData(env),
     workerName: env.workerName,
     log: pino({ name: 'trial', level: env.logLevel }).child({ worker: env.workerName }),
+    checkpoints: new CheckpointDirectory(env.checkpointDir),
     jobExists: async (key) =>
       (await redis.exists(trialJobRedisKey(env.prefix, trialJobId(key)))) === 1,
   });

@@ -3,17 +3,24 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { trialJobDataShape, type TrialJobResult, type TrialProgress } from '@seedsweep/queue';
 import { isRedisOutOfMemory, type SweepStore, type TrialRecord } from '@seedsweep/store';
-import { trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
+import { randomOutVariants, trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
 import {
+  dependentsNeed,
+  firstPossibleFiring,
+  InvalidCheckpointError,
   InvalidTrainConfigError,
-  matchesBaseline,
+  parseTrainConfig,
   selectBackend,
   train,
   TRAINER_VERSION,
   TrainingAbortedError,
+  type CheckpointPolicy,
+  type TrainCheckpoint,
+  type TrainConfig,
   type TrainResult,
 } from '@seedsweep/trainer';
 import { ABORT_REASONS, CANCELLED_PREFIX } from './abort-reasons.js';
+import type { CheckpointDirectory } from './checkpoint-directory.js';
 import type { RegionData } from './region-data.js';
 
 /** The parts of a BullMQ job (sandboxed or not) a trial needs. */
@@ -35,6 +42,11 @@ export interface TrialRunnerOptions {
   jobExists(key: string): Promise<boolean>;
   /** How long a RandomOut trial waits for its baseline before it is tried again. */
   baselineWaitMs?: number;
+  /**
+   * Where baselines keep the states their RandomOut trials resume from; without it every
+   * RandomOut trial that may fire trains from the start.
+   */
+  checkpoints?: CheckpointDirectory;
   /**
    * While Redis is full (it refuses writes under `noeviction`), a trained result is held and its
    * write retried with these pauses, in ms, before the attempt fails: training cost minutes,
@@ -59,9 +71,11 @@ export class TrialRunner {
     const existing = await this.options.store.getResult(key);
     if (existing)
       return { key, written: false, skipped: true, testAccuracy: existing.testAccuracy };
+    let resume: Resume | null = null;
     if (spec.train.randomout) {
-      const derived = await this.fromBaseline(key, spec, job);
-      if (derived) return derived;
+      const fromBaseline = await this.fromBaseline(key, spec, job);
+      if ('derived' in fromBaseline) return fromBaseline.derived;
+      resume = fromBaseline.resume;
     }
 
     const data = await this.options.regions.load(spec.region, spec.dataset, spec.dataset.identity);
@@ -72,9 +86,25 @@ export class TrialRunner {
     }
     await selectBackend(spec.backend);
     const attempt = job.attemptsMade + 1;
-    this.options.log.info({ key, attempt }, 'training started');
-    const result = await this.train(spec, data, job, signal);
-    const record = this.record(key, result, data.test.y, attempt);
+    const checkpoints = spec.train.randomout ? undefined : await this.checkpointPolicy(key, spec);
+    this.options.log.info(
+      { key, attempt, ...(resume && { resumeFromEpoch: resume.checkpoint.epoch }) },
+      'training started',
+    );
+    let result: TrainResult;
+    try {
+      result = await this.train(spec, data, job, signal, { resume, checkpoints });
+    } catch (error) {
+      if (!(error instanceof InvalidCheckpointError)) throw error;
+      // Say, a checkpoint from another backend: the same result comes from the start.
+      this.options.log.warn(
+        { key, reason: error.reason },
+        'checkpoint refused: training from the start',
+      );
+      resume = null;
+      result = await this.train(spec, data, job, signal, { resume, checkpoints });
+    }
+    const record = this.record(key, result, data.test.y, attempt, resume);
     const written = await this.write(record);
     this.logWrite(key, written, false);
     return { key, written, skipped: false, testAccuracy: result.testAccuracy };
@@ -82,14 +112,16 @@ export class TrialRunner {
 
   /**
    * A RandomOut trial whose baseline record shows that no check could fire takes the baseline's
-   * result: training it would repeat the baseline bit for bit. While the baseline is still on
-   * the queue, the trial waits for it; a baseline that failed or is gone leaves it to train.
+   * result: training it would repeat the baseline bit for bit. One that could first fire in a
+   * later epoch resumes from the baseline's state at the start of that epoch (or the latest
+   * checkpoint before it), which is its own state there. While the baseline is still on the
+   * queue, the trial waits for it; a baseline that failed or is gone leaves it to train.
    */
   private async fromBaseline(
     key: string,
     spec: TrialSpec,
     job: TrialJobHandle,
-  ): Promise<TrialJobResult | null> {
+  ): Promise<{ derived: TrialJobResult } | { resume: Resume | null }> {
     const baselineKey = trialKey({ ...spec, train: { ...spec.train, randomout: null } });
     const baseline = await this.options.store.getResult(baselineKey);
     if (!baseline) {
@@ -99,9 +131,10 @@ export class TrialRunner {
         await job.moveToDelayed(Date.now() + (this.options.baselineWaitMs ?? 5_000));
         throw new DelayedError();
       }
-      return null;
+      return { resume: null };
     }
-    if (!matchesBaseline(spec.train, baseline)) return null;
+    const firing = firstPossibleFiring(spec.train, baseline);
+    if (firing !== null) return { resume: await this.checkpointOf(baselineKey, firing) };
     const record: TrialRecord = {
       ...baseline,
       key,
@@ -113,7 +146,52 @@ export class TrialRunner {
     };
     const written = await this.write(record);
     this.logWrite(key, written, true);
-    return { key, written, skipped: false, testAccuracy: record.testAccuracy };
+    return { derived: { key, written, skipped: false, testAccuracy: record.testAccuracy } };
+  }
+
+  private async checkpointOf(baselineKey: string, epoch: number): Promise<Resume | null> {
+    const directory = this.options.checkpoints;
+    if (!directory || epoch === 0) return null;
+    const checkpoint = await directory.latest(baselineKey, epoch, (file, error) =>
+      this.options.log.warn({ file, reason: error.reason }, 'unreadable checkpoint skipped'),
+    );
+    return checkpoint && { baselineKey, checkpoint };
+  }
+
+  /**
+   * A baseline keeps the start of each epoch where a RandomOut trial of a sweep that includes it
+   * could first fire: the settings come from the sweeps' definitions, which hold every RandomOut
+   * setting run against each of their baselines. A checkpoint that cannot be written costs those
+   * trials their head start, never the baseline its result.
+   */
+  private async checkpointPolicy(
+    key: string,
+    spec: TrialSpec,
+  ): Promise<CheckpointPolicy | undefined> {
+    const directory = this.options.checkpoints;
+    if (!directory) return undefined;
+    const dependents = new Map<string, TrainConfig>();
+    for (const id of await this.options.store.sweepsOf(key)) {
+      const sweep = await this.options.store.getSweep(id);
+      for (const randomout of sweep ? randomOutVariants(sweep.definition) : []) {
+        const config = parseTrainConfig({ ...spec.train, randomout });
+        dependents.set(JSON.stringify(config.randomout), config);
+      }
+    }
+    if (dependents.size === 0) return undefined;
+    return {
+      wants: dependentsNeed([...dependents.values()]),
+      save: async (checkpoint) => {
+        try {
+          await directory.save(key, checkpoint);
+        } catch (error) {
+          this.options.log.warn(
+            { key, epoch: checkpoint.epoch, err: error },
+            'checkpoint not written: its trials will train from the start',
+          );
+        }
+      },
+    };
   }
 
   private async write(record: TrialRecord): Promise<boolean> {
@@ -169,10 +247,13 @@ export class TrialRunner {
     data: Parameters<typeof train>[1],
     job: TrialJobHandle,
     signal: AbortSignal | undefined,
+    from: { resume: Resume | null; checkpoints: CheckpointPolicy | undefined },
   ): Promise<TrainResult> {
     try {
       return await train(spec.train, data, {
         ...(signal && { signal }),
+        ...(from.resume && { resumeFrom: from.resume.checkpoint }),
+        ...(from.checkpoints && { checkpoints: from.checkpoints }),
         onEpoch: (p) => {
           // Progress is advisory: a lost update must never fail the trial.
           job
@@ -202,6 +283,7 @@ export class TrialRunner {
     result: TrainResult,
     labels: Uint8Array,
     attempt: number,
+    resume: Resume | null,
   ): TrialRecord {
     let craters = 0;
     for (const label of labels) craters += label;
@@ -224,6 +306,13 @@ export class TrialRunner {
       worker: this.options.workerName,
       attempt,
       finishedAt: new Date().toISOString(),
+      resumedFrom: resume && { key: resume.baselineKey, epoch: resume.checkpoint.epoch },
     };
   }
+}
+
+/** A baseline's checkpoint a RandomOut trial continues from. */
+interface Resume {
+  baselineKey: string;
+  checkpoint: TrainCheckpoint;
 }

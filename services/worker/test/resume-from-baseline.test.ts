@@ -1,0 +1,159 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deleteKeys, uniquePrefix } from '@seedsweep/redis-fixture';
+import { SweepStore, type TrialRecord } from '@seedsweep/store';
+import { parseSweepDefinition, planSweep, type Trial } from '@seedsweep/sweep-spec';
+import { TRAINER_VERSION } from '@seedsweep/trainer';
+import { CheckpointDirectory } from '../src/checkpoint-directory.js';
+import { RegionData } from '../src/region-data.js';
+import { TrialRunner } from '../src/trial-runner.js';
+
+const redis = new Redis(inject('redisUrl'));
+const regions = new RegionData({
+  dataDir: process.env.CRATER_DATA_DIR,
+  dataUrl: undefined,
+  cacheRoot: '/nonexistent',
+});
+const prefixes: string[] = [];
+let root: string;
+
+function runnerOn(prefix: string, checkpoints?: CheckpointDirectory) {
+  prefixes.push(prefix);
+  const store = new SweepStore({ redis, prefix });
+  const runner = new TrialRunner({
+    store,
+    regions,
+    workerName: 'test',
+    log: pino({ level: 'silent' }),
+    jobExists: async () => false,
+    ...(checkpoints && { checkpoints }),
+  });
+  return { store, runner };
+}
+
+function job(trial: Trial) {
+  const epochs: number[] = [];
+  return {
+    epochs,
+    handle: {
+      data: { key: trial.key, spec: trial.spec },
+      attemptsMade: 0,
+      updateProgress: async (p: { epoch: number }) => void epochs.push(p.epoch),
+      moveToDelayed: async () => {},
+    },
+  };
+}
+
+function definition(tau: number[]) {
+  return parseSweepDefinition({
+    name: 'resume',
+    regions: ['East'],
+    seeds: [3],
+    randomout: { tau, activePercent: [100] },
+    training: { epochs: 4, backend: 'wasm' },
+  });
+}
+
+const same = (r: TrialRecord) => ({
+  testAccuracy: r.testAccuracy,
+  weightsHash: r.weightsHash,
+  trainLoss: r.trainLoss,
+  minAbsCgn: r.minAbsCgn,
+  reinitializations: r.reinitializations,
+});
+
+describe('a RandomOut trial resumes from its baseline', () => {
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-checkpoints-'));
+  });
+
+  afterAll(async () => {
+    for (const prefix of prefixes) await deleteKeys(redis, prefix);
+    redis.disconnect();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('at the first epoch it could fire in, ending bit for bit as trained from the start', async () => {
+    // The baseline's record says where a threshold would first fire: pick one that fires later.
+    const probe = runnerOn(uniquePrefix('resume-probe'));
+    const [probeBaseline] = planSweep(definition([1])).trials;
+    await probe.runner.run(job(probeBaseline!).handle);
+    const minima = (await probe.store.getResult(probeBaseline!.key))!.minAbsCgn.map((v) => v!);
+    const epoch = minima.findIndex((v, e) => e > 0 && v < Math.min(...minima.slice(0, e)));
+    expect(epoch).toBeGreaterThan(0);
+    const tau = (minima[epoch]! + Math.min(...minima.slice(0, epoch))) / 2;
+
+    const def = definition([tau, 1e-30]);
+    const [baseline, firing, quiet] = planSweep(def).trials;
+    expect(baseline!.key).toBe(probeBaseline!.key);
+    const directory = new CheckpointDirectory(root);
+    const { store, runner } = runnerOn(uniquePrefix('resume'), directory);
+    await store.createSweep(
+      {
+        id: 'sw-resume',
+        name: def.name,
+        createdAt: new Date().toISOString(),
+        definition: def,
+        trainerVersion: TRAINER_VERSION,
+        trials: 3,
+        reused: 0,
+        enqueued: 3,
+      },
+      [baseline!, firing!, quiet!],
+    );
+    await runner.run(job(baseline!).handle);
+    // Only the epoch where the sweep's one firing threshold could first fire is kept.
+    expect(await directory.epochs(baseline!.key)).toEqual([epoch]);
+
+    const resumed = job(firing!);
+    await runner.run(resumed.handle);
+    expect(resumed.epochs[0]).toBe(epoch + 1);
+    const record = (await store.getResult(firing!.key))!;
+    expect(record.resumedFrom).toEqual({ key: baseline!.key, epoch });
+    expect(record.reinitializations.total).toBeGreaterThan(0);
+    expect((await store.counters()).epochs).toBe(4 + (4 - epoch));
+
+    const fresh = runnerOn(uniquePrefix('resume-fresh'));
+    const scratch = job(firing!);
+    await fresh.runner.run(scratch.handle);
+    expect(scratch.epochs).toEqual([1, 2, 3, 4]);
+    const trained = (await fresh.store.getResult(firing!.key))!;
+    expect(trained.resumedFrom ?? null).toBeNull();
+    expect(same(record)).toEqual(same(trained));
+
+    // The threshold that never fires takes the baseline's result, as before.
+    await runner.run(job(quiet!).handle);
+    expect((await store.getResult(quiet!.key))!.derivedFrom).toBe(baseline!.key);
+  });
+
+  it('a damaged checkpoint is skipped for an earlier one or a start from scratch', async () => {
+    const directory = new CheckpointDirectory(path.join(root, 'damaged'));
+    const key = 'a'.repeat(64);
+    await directory.save(key, {
+      trainerVersion: TRAINER_VERSION,
+      backend: 'wasm',
+      epoch: 1,
+      params: { w: { shape: [2], values: new Float32Array([1, 2]) } },
+      streams: { init: [1, 2, 3, 4], dataOrder: [5, 6, 7, 8] },
+      trainLoss: [0.5],
+      minAbsCgn: [0.1],
+      perEpoch: [{ conv1: 0, conv2: 0 }],
+    });
+    const dir = path.join(root, 'damaged', key);
+    // Not a baseline's directory: pruning leaves it alone.
+    await writeFile(path.join(root, 'damaged', 'stray'), '');
+    await writeFile(path.join(dir, 'epoch-2.ckpt'), 'torn');
+    const skipped: string[] = [];
+    const found = await directory.latest(key, 3, (file) => skipped.push(path.basename(file)));
+    expect(found?.epoch).toBe(1);
+    expect(skipped).toEqual(['epoch-2.ckpt']);
+    expect(await directory.latest(key, 0)).toBeNull();
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(await directory.prune(new Date(Date.now() + 60_000))).toBe(1);
+    expect(await directory.latest(key, 3)).toBeNull();
+  });
+});
