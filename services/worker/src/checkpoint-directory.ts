@@ -18,9 +18,16 @@ const FILE = /^epoch-(\d+)\.ckpt$/;
  * volume) share the checkpoints; a worker that cannot see one trains from the start instead.
  */
 export class CheckpointDirectory {
-  constructor(readonly root: string) {}
+  /** @param maxBytes after each save, the oldest baselines' checkpoints go until all fit in it. */
+  constructor(
+    readonly root: string,
+    private readonly maxBytes = Infinity,
+  ) {}
 
-  /** Written to a temporary name and renamed: a reader never sees half a file. */
+  /**
+   * Written to a temporary name and renamed: a reader never sees half a file. Then the oldest
+   * other baselines' checkpoints are removed while the directory holds more than its limit.
+   */
   async save(baselineKey: string, checkpoint: TrainCheckpoint): Promise<void> {
     const dir = this.dirOf(baselineKey);
     await mkdir(dir, { recursive: true });
@@ -33,6 +40,8 @@ export class CheckpointDirectory {
       await unlink(temporary).catch(() => {});
       throw error;
     }
+    if (Number.isFinite(this.maxBytes))
+      await this.prune({ maxBytes: this.maxBytes, keep: baselineKey });
   }
 
   /**
@@ -64,25 +73,48 @@ export class CheckpointDirectory {
     return (await this.list(baselineKey)).map(([epoch]) => epoch);
   }
 
-  /** Removes every baseline's checkpoints last written before `olderThan`; returns how many. */
-  async prune(olderThan: Date): Promise<number> {
+  /**
+   * Removes the checkpoints of every baseline last written before `olderThan`, then of the
+   * oldest baselines (but `keep`) while all of them take more than `maxBytes`; returns how many
+   * baselines' checkpoints went.
+   */
+  async prune(limits: { olderThan?: Date; maxBytes?: number; keep?: string }): Promise<number> {
+    const baselines = (await this.baselines()).sort((a, b) => a.mtimeMs - b.mtimeMs);
+    let total = baselines.reduce((sum, b) => sum + b.bytes, 0);
     let removed = 0;
+    for (const baseline of baselines) {
+      const old = limits.olderThan !== undefined && baseline.mtimeMs < limits.olderThan.getTime();
+      const over = limits.maxBytes !== undefined && total > limits.maxBytes;
+      if (baseline.key === limits.keep || !(old || over)) continue;
+      await rm(path.join(this.root, baseline.key), { recursive: true, force: true });
+      total -= baseline.bytes;
+      removed++;
+    }
+    return removed;
+  }
+
+  private async baselines(): Promise<{ key: string; mtimeMs: number; bytes: number }[]> {
     let entries: string[];
     try {
       entries = await readdir(this.root);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    for (const entry of entries.filter((name) => KEY.test(name))) {
-      const dir = path.join(this.root, entry);
-      const { mtime } = await stat(dir);
-      if (mtime < olderThan) {
-        await rm(dir, { recursive: true, force: true });
-        removed++;
+    const found = [];
+    for (const key of entries.filter((name) => KEY.test(name))) {
+      const dir = path.join(this.root, key);
+      try {
+        const { mtimeMs } = await stat(dir);
+        let bytes = 0;
+        for (const name of await readdir(dir)) bytes += (await stat(path.join(dir, name))).size;
+        found.push({ key, mtimeMs, bytes });
+      } catch (error) {
+        // Another process pruned it meanwhile.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
     }
-    return removed;
+    return found;
   }
 
   private async list(baselineKey: string): Promise<[number, string][]> {

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   CHECKPOINT_DIR: z.string().min(1).optional(),
   /** Checkpoints of a baseline are removed this long after it wrote its last; 0 keeps them. */
   CHECKPOINT_MAX_AGE_HOURS: z.coerce.number().min(0).max(87_600).default(72),
+  /** Past this size the oldest baselines' checkpoints are removed (their trials then train in full). */
+  CHECKPOINT_MAX_MB: z.coerce.number().min(1).max(100_000_000).default(2048),
   /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   /** Address the health endpoints listen on. */
@@ -61,6 +63,7 @@ export interface WorkerEnv {
   checkpointDir: string;
   /** 0: never pruned. */
   checkpointMaxAgeMs: number;
+  checkpointMaxBytes: number;
   health: { port: number; host: string } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -93,6 +96,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
     cacheRoot,
     checkpointDir: e.CHECKPOINT_DIR ?? path.join(cacheRoot, 'checkpoints'),
     checkpointMaxAgeMs: e.CHECKPOINT_MAX_AGE_HOURS * 3_600_000,
+    checkpointMaxBytes: e.CHECKPOINT_MAX_MB * 1024 * 1024,
     health: e.HEALTH_PORT > 0 ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : null,
     logLevel: e.LOG_LEVEL,
   };

@@ -70,7 +70,7 @@ function pruneCheckpoints(env: ReturnType<typeof parseEnv>, log: pino.Logger): N
   const directory = new CheckpointDirectory(env.checkpointDir);
   const prune = () =>
     directory
-      .prune(new Date(Date.now() - env.checkpointMaxAgeMs))
+      .prune({ olderThan: new Date(Date.now() - env.checkpointMaxAgeMs) })
       .then((removed) => {
         if (removed > 0) log.info({ removed, dir: env.checkpointDir }, 'old checkpoints removed');
       })

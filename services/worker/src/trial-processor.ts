@@ -30,7 +30,7 @@ function trialRunner(): TrialRunner {
     regions: new RegionData(env),
     workerName: env.workerName,
     log: pino({ name: 'trial', level: env.logLevel }).child({ worker: env.workerName }),
-    checkpoints: new CheckpointDirectory(env.checkpointDir),
+    checkpoints: new CheckpointDirectory(env.checkpointDir, env.checkpointMaxBytes),
     jobExists: async (key) =>
       (await redis.exists(trialJobRedisKey(env.prefix, trialJobId(key)))) === 1,
   });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deleteKeys, uniquePrefix } from '@seedsweep/redis-fixture';
 import { SweepStore, type TrialRecord } from '@seedsweep/store';
 import { parseSweepDefinition, planSweep, type Trial } from '@seedsweep/sweep-spec';
-import { TRAINER_VERSION } from '@seedsweep/trainer';
+import { encodeCheckpoint, TRAINER_VERSION } from '@seedsweep/trainer';
 import { CheckpointDirectory } from '../src/checkpoint-directory.js';
 import { RegionData } from '../src/region-data.js';
 import { TrialRunner } from '../src/trial-runner.js';
@@ -153,7 +153,38 @@ describe('a RandomOut trial resumes from its baseline', () => {
     expect(skipped).toEqual(['epoch-2.ckpt']);
     expect(await directory.latest(key, 0)).toBeNull();
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
-    expect(await directory.prune(new Date(Date.now() + 60_000))).toBe(1);
+    expect(await directory.prune({ olderThan: new Date(Date.now() - 60_000) })).toBe(0);
+    expect(await directory.prune({ olderThan: new Date(Date.now() + 60_000) })).toBe(1);
     expect(await directory.latest(key, 3)).toBeNull();
+  });
+
+  it('keeps within its size limit by removing the oldest baselines, never the one just saved', async () => {
+    const checkpoint = (epoch: number) => ({
+      trainerVersion: TRAINER_VERSION,
+      backend: 'wasm',
+      epoch,
+      params: { w: { shape: [1000], values: new Float32Array(1000) } },
+      streams: { init: [1, 2, 3, 4], dataOrder: [5, 6, 7, 8] },
+      trainLoss: Array(epoch).fill(0.5),
+      minAbsCgn: Array(epoch).fill(0.1),
+      perEpoch: Array(epoch).fill({ conv1: 0, conv2: 0 }),
+    });
+    const size = encodeCheckpoint(checkpoint(1)).length;
+    const directory = new CheckpointDirectory(path.join(root, 'capped'), 2.5 * size);
+    const keys = ['1', '2', '3'].map((c) => c.repeat(64));
+    for (const key of keys) {
+      await directory.save(key, checkpoint(1));
+      // Directory times have a resolution: let each baseline be younger than the last.
+      await utimes(
+        path.join(root, 'capped', key),
+        new Date(),
+        new Date(Date.now() + keys.indexOf(key) * 1000),
+      );
+    }
+    expect(await Promise.all(keys.map((k) => directory.epochs(k)))).toEqual([[], [1], [1]]);
+    // One baseline larger than the limit keeps its checkpoints until another is saved.
+    await directory.save(keys[2]!, checkpoint(2));
+    await directory.save(keys[2]!, checkpoint(3));
+    expect(await Promise.all(keys.map((k) => directory.epochs(k)))).toEqual([[], [], [3, 2, 1]]);
   });
 });
