@@ -112,6 +112,14 @@ const commands: Command[] = [
     },
   },
   {
+    path: ['bench', 'sweep'],
+    summary: 'a sweep cut short: trainings and core-seconds against the naive count',
+    load: async () => {
+      const m = await import('./commands/bench-sweep.js');
+      return { help: m.benchSweepHelp, run: m.benchSweep };
+    },
+  },
+  {
     path: ['bench'],
     summary: 'every benchmark: trainer, workers, api (one JSON with --out)',
     load: async () => {

@@ -275,6 +275,48 @@ describe('seedsweep bench workers', () => {
   });
 });
 
+describe('seedsweep bench sweep', () => {
+  it('counts what was trained, resumed and derived against the naive count, and verifies a sample', async () => {
+    const run = await seedsweep([
+      'bench',
+      'sweep',
+      '--file',
+      'examples/firing-thresholds.yaml',
+      '--seeds',
+      '1',
+      '--epochs',
+      '3',
+      '--workers',
+      '1',
+      '--verify',
+      '1',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      trials: Record<'total' | 'trained' | 'resumed' | 'derived' | 'failed', number>;
+      epochsTrained: number;
+      naiveEpochs: number;
+      coreSeconds: number;
+      naiveCoreSeconds: number;
+      verified: { checked: number; identical: number; differing: string[] };
+    };
+    // 2 regions x 1 seed x (1 baseline + 3 x 3 cells).
+    const { total, trained, resumed, derived, failed } = report.trials;
+    expect(total).toBe(20);
+    expect(trained + resumed + derived + failed).toBe(total);
+    expect(failed).toBe(0);
+    expect(trained).toBeGreaterThanOrEqual(2);
+    expect(report.naiveEpochs).toBe(20 * 3);
+    expect(report.epochsTrained).toBeGreaterThanOrEqual(2 * 3);
+    expect(report.epochsTrained).toBeLessThanOrEqual(report.naiveEpochs);
+    expect(report.coreSeconds).toBeLessThanOrEqual(report.naiveCoreSeconds);
+    expect(report.verified.checked).toBe(Math.min(1, resumed) + Math.min(1, derived));
+    expect(report.verified.checked).toBeGreaterThan(0);
+    expect(report.verified.identical).toBe(report.verified.checked);
+  });
+});
+
 describe('seedsweep bench api', () => {
   it('reports the time to answer a submission and the grid latency under load, as JSON', async () => {
     const run = await seedsweep([
