@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bullPrefix, TRIAL_QUEUE, TrialEnqueuer, trialJobId } from '@seedsweep/queue';
@@ -52,6 +54,25 @@ async function get(path: string) {
     type: response.headers.get('content-type'),
     text: await response.text(),
   };
+}
+
+/** Node processes this process started and that still run (BullMQ keeps its sandboxes), with their niceness. */
+function childNodeProcesses(): { pid: number; nice: number }[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid) => {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        return [];
+      }
+      // pid (comm) state ppid ...: fields after the name, whatever it holds.
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const isChild = Number(fields[1]) === process.pid && name.startsWith('node');
+      return isChild ? [{ pid: Number(pid), nice: Number(fields[16]) }] : [];
+    });
 }
 
 /** Follows a sweep's events until the server sends `end`. */
@@ -156,6 +177,12 @@ describe('a sweep, end to end', () => {
     expect(wider.body).toMatchObject({ trials: 14, reused: 10, enqueued: 4 });
     await untilEnd(wider.body.id as string);
     expect((await stack.store.counters()).results).toBe(14);
+
+    // The trial processes lowered their priority (TRIAL_NICE, default 10); this one did not.
+    const trialProcesses = childNodeProcesses();
+    expect(trialProcesses.length).toBeGreaterThan(0);
+    const expected = Math.max(10, os.getPriority());
+    expect(trialProcesses.map((p) => p.nice)).toEqual(trialProcesses.map(() => expected));
   });
 
   it('cancels: trials another live sweep needs are kept, the rest removed or stopped', async () => {

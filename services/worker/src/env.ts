@@ -41,6 +41,11 @@ export const envSchema = z.object({
   CHECKPOINT_MAX_AGE_HOURS: z.coerce.number().min(0).max(87_600).default(72),
   /** Past this size the oldest baselines' checkpoints are removed (their trials then train in full). */
   CHECKPOINT_MAX_MB: z.coerce.number().min(1).max(100_000_000).default(2048),
+  /**
+   * Niceness of the trial processes (0-19). Training takes every cycle it gets; niced, it
+   * leaves the worker's lock renewals, Redis and an API on the same host their turn.
+   */
+  TRIAL_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   /** Address the health endpoints listen on. */
@@ -64,6 +69,7 @@ export interface WorkerEnv {
   /** 0: never pruned. */
   checkpointMaxAgeMs: number;
   checkpointMaxBytes: number;
+  trialNice: number;
   health: { port: number; host: string } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -97,6 +103,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
     checkpointDir: e.CHECKPOINT_DIR ?? path.join(cacheRoot, 'checkpoints'),
     checkpointMaxAgeMs: e.CHECKPOINT_MAX_AGE_HOURS * 3_600_000,
     checkpointMaxBytes: e.CHECKPOINT_MAX_MB * 1024 * 1024,
+    trialNice: e.TRIAL_NICE,
     health: e.HEALTH_PORT > 0 ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : null,
     logLevel: e.LOG_LEVEL,
   };

@@ -3,6 +3,7 @@
  * CPU-bound training never blocks the parent's event loop, where lock renewal and stalled-job
  * checks run. A child handles one job at a time and is reused for the next.
  */
+import os from 'node:os';
 import type { SandboxedJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -24,6 +25,7 @@ let runner: TrialRunner | undefined;
 function trialRunner(): TrialRunner {
   if (runner) return runner;
   const env = parseEnv(process.env);
+  lowerPriority(env.trialNice);
   const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
   runner = new TrialRunner({
     store: new SweepStore({ redis, prefix: env.prefix }),
@@ -35,6 +37,11 @@ function trialRunner(): TrialRunner {
       (await redis.exists(trialJobRedisKey(env.prefix, trialJobId(key)))) === 1,
   });
   return runner;
+}
+
+/** Niceness only rises without privileges: a process reused for the next trial stays as it is. */
+function lowerPriority(nice: number): void {
+  if (os.getPriority() < nice) os.setPriority(nice);
 }
 
 export default async function processTrial(
