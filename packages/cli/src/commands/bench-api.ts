@@ -1,12 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '@seedsweep/redis-server';
 import { ApiClient } from '../api-client.js';
 import type { CommandContext } from '../command.js';
 import { integerFlag } from '../flags.js';
-import { LocalStack } from './start.js';
+import { BenchStack } from './bench-stack.js';
 
 export const benchApiHelp = `Usage: seedsweep bench api [options]
 
@@ -48,18 +46,14 @@ export async function benchApi(args: string[], ctx: CommandContext): Promise<voi
   const workers = integerFlag(values, 'workers') ?? 2;
   const quiet = values.json === true;
   const log = quiet ? () => {} : ctx.log;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-bench-api-'));
-  const stack = await LocalStack.start(
+  const stack = await BenchStack.start(
     { ...ctx, log },
     {
+      name: 'api',
       workers,
-      port: await freePort(),
-      warningsOnly: true,
-      ownRedisIn: dir,
       // Trials in progress at the end are cut off at once: this measures the API, not them. The
       // clients all come from loopback, so the per-address rate limit is off.
       env: {
-        WORKER_CONCURRENCY: '1',
         WORKER_GRACE_SECONDS: '0',
         MAX_TRIALS: String(Math.max(100_000, seeds * 20)),
         RATE_LIMIT_PER_MINUTE: '0',
@@ -67,7 +61,7 @@ export async function benchApi(args: string[], ctx: CommandContext): Promise<voi
     },
   );
   try {
-    const client = new ApiClient({ baseUrl: stack.services.apiUrl, signal: ctx.signal });
+    const client = new ApiClient({ baseUrl: stack.apiUrl, signal: ctx.signal });
     const started = performance.now();
     const { response } = await client.submit(largeSweep(seeds), 'yaml');
     const submitSeconds = (performance.now() - started) / 1000;
@@ -78,7 +72,7 @@ export async function benchApi(args: string[], ctx: CommandContext): Promise<voi
     while ((await client.sweep(response.id)).enqueued < response.trials) {
       await new Promise((r) => setTimeout(r, 500));
     }
-    const gridUrl = `${stack.services.apiUrl}/v1/sweeps/${response.id}/grid`;
+    const gridUrl = `${stack.apiUrl}/v1/sweeps/${response.id}/grid`;
     // The aggregator draws the first grid once it has planned the sweep.
     while ((await fetch(gridUrl)).status !== 200) await new Promise((r) => setTimeout(r, 250));
     const { default: autocannon } = await import('autocannon');
@@ -114,6 +108,5 @@ export async function benchApi(args: string[], ctx: CommandContext): Promise<voi
     );
   } finally {
     await stack.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }

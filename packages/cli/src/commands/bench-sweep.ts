@@ -1,10 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from '@seedsweep/redis-server';
 import { SweepStore, type TrialRecord } from '@seedsweep/store';
 import {
   describeTrial,
@@ -21,7 +20,7 @@ import { loadPreparedRegion } from '../dataset.js';
 import { integerFlag } from '../flags.js';
 import { createProgress } from '../progress.js';
 import { readSweepFile } from '../sweep-file.js';
-import { LocalStack } from './start.js';
+import { BenchStack } from './bench-stack.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -73,22 +72,7 @@ export async function benchSweep(args: string[], ctx: CommandContext): Promise<C
   definition.training = { ...definition.training, epochs: [epochs] };
   const plan = planSweep(definition, { trainerVersion: TRAINER_VERSION });
 
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-bench-sweep-'));
-  const port = await freePort();
-  const stack = await LocalStack.start(
-    { ...ctx, log },
-    {
-      workers,
-      port,
-      warningsOnly: true,
-      ownRedisIn: dir,
-      env: {
-        WORKER_CONCURRENCY: '1',
-        SEEDSWEEP_CACHE_DIR: ctx.env.cacheRoot,
-        CHECKPOINT_DIR: path.join(dir, 'checkpoints'),
-      },
-    },
-  );
+  const stack = await BenchStack.start({ ...ctx, log }, { name: 'sweep', workers });
   const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
   const store = new SweepStore({ redis });
   const progress = createProgress('trials', plan.trials.length, ctx.stderr, quiet);
@@ -96,7 +80,7 @@ export async function benchSweep(args: string[], ctx: CommandContext): Promise<C
     log(
       `bench sweep: ${definition.name} cut to ${seeds} seeds and ${epochs} epochs, ${plan.trials.length} trials, ${workers} worker(s)`,
     );
-    const client = new ApiClient({ baseUrl: `http://127.0.0.1:${port}`, signal: ctx.signal });
+    const client = new ApiClient({ baseUrl: stack.apiUrl, signal: ctx.signal });
     const started = Date.now();
     await client.submit(JSON.stringify(definition), 'json');
     const keys = plan.trials.map((t) => t.key);
@@ -156,7 +140,6 @@ export async function benchSweep(args: string[], ctx: CommandContext): Promise<C
     progress.stop();
     redis.disconnect();
     await stack.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

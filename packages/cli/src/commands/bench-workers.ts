@@ -1,8 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '@seedsweep/redis-server';
 import { Redis } from 'ioredis';
 import { createTrialQueue, TrialEnqueuer } from '@seedsweep/queue';
 import { SweepStore } from '@seedsweep/store';
@@ -11,7 +9,7 @@ import { TRAINER_VERSION } from '@seedsweep/trainer';
 import type { CommandContext } from '../command.js';
 import { integerFlag } from '../flags.js';
 import { ProcessMemory } from '../process-memory.js';
-import { LocalStack } from './start.js';
+import { BenchStack } from './bench-stack.js';
 
 export const benchWorkersHelp = `Usage: seedsweep bench workers [options]
 
@@ -86,21 +84,10 @@ async function measure(
   seeds: { from: number; to: number },
   epochs: number,
 ): Promise<WorkersRun> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-bench-workers-'));
-  const port = await freePort();
-  const stack = await LocalStack.start(
-    { ...ctx, log },
-    {
-      workers,
-      port,
-      warningsOnly: true,
-      ownRedisIn: dir,
-      env: { WORKER_CONCURRENCY: '1', SEEDSWEEP_CACHE_DIR: ctx.env.cacheRoot },
-    },
-  );
+  const stack = await BenchStack.start({ ...ctx, log }, { name: 'workers', workers });
   const memory = new ProcessMemory();
   const sampler = setInterval(() => {
-    const pids = stack.services
+    const pids = stack.stack.services
       .processes()
       .filter((p) => p.name.startsWith('worker'))
       .map((p) => p.pid);
@@ -152,6 +139,5 @@ async function measure(
     await queue.close();
     redis.disconnect();
     await stack.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
