@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RandomStream } from '@seedsweep/prng';
 import { glorotLimit, reinitialiseUnits } from './glorot.js';
+import { HostHead } from './host-head.js';
+import { PatchBatch } from './patch-batch.js';
 
 /** The crater CNN of METHOD.md: two 4x4 convolutions of 20 filters, dense 500, dense 2. */
 export const CRATER_CNN = { filters: 20, kernel: 4, hidden: 500, classes: 2 } as const;
@@ -25,6 +27,9 @@ interface Params {
 }
 const PARAM_ORDER: readonly (keyof Params)[] = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3', 'w4', 'b4'];
 
+/** The parameters the host holds, in their tfjs layouts (w1 [k, k, 1, f] is also [k*k, f]). */
+type HostParams = Record<Exclude<keyof Params, 'w3'>, Float32Array>;
+
 export interface StepOutput {
   /** Mean softmax cross-entropy of the batch. */
   loss: tf.Scalar;
@@ -32,16 +37,50 @@ export interface StepOutput {
   cgn: tf.Tensor1D;
 }
 
+export interface HostStepOutput {
+  /** Mean softmax cross-entropy of the batch. */
+  loss: number;
+  /** CGN of every filter: conv1's filters, then conv2's. */
+  cgn: Float32Array;
+}
+
 /**
- * Forward and backward passes written out by hand against tfjs-core ops: no autograd tape,
- * fused bias + ReLU in the forward pass, and matmul operands laid out so that no kernel
- * runs with a transpose flag (the wasm backend's transposed matmul is ten times slower).
+ * Forward and backward passes written out by hand: no autograd tape, fused bias + ReLU, and
+ * matmul operands laid out so that no kernel runs with a transpose flag (the wasm backend's
+ * transposed matmul is a naive loop) and XNNPACK never packs the 1620x500 weights as a
+ * second operand (it costs more than the multiplication). W3 lives on the backend, in both
+ * layouts ([flat, hidden] for the input gradient, [hidden, flat] for the forward pass); the
+ * other parameters, 8,000 values in all, live on the host, where their updates cost less than
+ * the per-kernel overhead of doing them as tensors.
  */
 export class CraterCnn {
+  private readonly host: HostParams;
+  private w3: tf.Tensor2D;
+  private w3T: tf.Tensor2D;
+  private head: HostHead | null = null;
+
+  /** Takes ownership of `params` (tfjs layouts). */
   private constructor(
-    private params: Params,
+    params: Params,
     readonly inputSize: number,
-  ) {}
+  ) {
+    const read = (t: tf.Tensor): Float32Array => {
+      const values = t.dataSync().slice() as Float32Array;
+      t.dispose();
+      return values;
+    };
+    this.host = {
+      w1: read(params.w1),
+      b1: read(params.b1),
+      w2: read(params.w2),
+      b2: read(params.b2),
+      b3: read(params.b3),
+      w4: read(params.w4),
+      b4: read(params.b4),
+    };
+    this.w3 = params.w3;
+    this.w3T = tf.transpose(params.w3) as tf.Tensor2D;
+  }
 
   /** Glorot-uniform weights drawn from `stream` in the order w1, w2, w3, w4; zero biases. */
   static initialise(inputSize: number, stream: RandomStream): CraterCnn {
@@ -112,86 +151,125 @@ export class CraterCnn {
 
   /** Class scores for a batch [n, size, size, 1]. */
   logits(x: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => this.forward(x).logits as tf.Tensor2D);
+    const { hidden, classes } = CRATER_CNN;
+    const { b3, w4, b4 } = this.host;
+    return tf.tidy(() => {
+      const { flatT } = this.convolutions(x);
+      const z3 = tf.transpose(tf.matMul(this.w3T, flatT));
+      const a3 = tf.relu(tf.add(z3, tf.tensor1d(b3))) as tf.Tensor2D;
+      return tf.fused.matMul({
+        a: a3,
+        b: tf.tensor2d(w4, [hidden, classes]),
+        bias: tf.tensor1d(b4),
+      });
+    }) as tf.Tensor2D;
   }
 
-  /**
-   * The dense layer runs as W3^T x flat^T: XNNPACK packs a matmul's second operand before
-   * multiplying, and the weights change every step while the batch's activations are small.
-   */
-  private forward(x: tf.Tensor4D) {
-    const { w1, b1, w2, b2, w3, b3, w4, b4 } = this.params;
+  /** Both convolutions with their bias and ReLU, and the flattened result transposed. */
+  private convolutions(x: tf.Tensor4D) {
+    const { filters: f, kernel: k } = CRATER_CNN;
+    const { w1, b1, w2, b2 } = this.host;
     const a1 = tf.fused.conv2d({
       x,
-      filter: w1,
-      bias: b1,
+      filter: tf.tensor4d(w1, [k, k, 1, f]),
+      bias: tf.tensor1d(b1),
       activation: 'relu',
       strides: 1,
       pad: 'valid',
     });
     const a2 = tf.fused.conv2d({
       x: a1,
-      filter: w2,
-      bias: b2,
+      filter: tf.tensor4d(w2, [k, k, f, f]),
+      bias: tf.tensor1d(b2),
       activation: 'relu',
       strides: 1,
       pad: 'valid',
     });
     const flatT = tf.transpose(tf.reshape(a2, [x.shape[0], -1])) as tf.Tensor2D;
-    const z3 = tf.transpose(tf.matMul(tf.transpose(w3), flatT));
-    const a3 = tf.relu(tf.add(z3, b3)) as tf.Tensor2D;
-    const logits = tf.fused.matMul({ a: a3, b: w4, bias: b4 });
-    return { a1, a2, flatT, a3, logits };
+    return { a1, a2, flatT };
   }
 
   /**
    * One step of plain SGD on a batch (`y` one-hot), returning the batch loss and the CGN of
-   * every filter, computed from the same gradients the update used.
+   * every filter, computed from the same gradients the update used. For callers holding
+   * tensors; training itself calls `step` with a batch it unfolded on the host.
    */
-  trainStep(x: tf.Tensor4D, y: tf.Tensor2D, learningRate: tf.Scalar, norm: CgnNorm): StepOutput {
-    const next = {} as Params;
-    const out = tf.tidy(() => {
-      const { w1, w2, w3, w4 } = this.params;
-      const n = x.shape[0];
-      const { a1, a2, flatT, a3, logits } = this.forward(x);
-      const logp = tf.logSoftmax(logits);
-      const loss = tf.div(tf.neg(tf.sum(tf.mul(y, logp))), n) as tf.Scalar;
+  trainStep(
+    x: tf.Tensor4D,
+    y: tf.Tensor2D,
+    learningRate: tf.Scalar | number,
+    norm: CgnNorm,
+  ): StepOutput {
+    const n = x.shape[0];
+    const batch = new PatchBatch(n, this.inputSize, CRATER_CNN.kernel);
+    batch.fillOneHot(x.dataSync() as Float32Array, y.dataSync(), n);
+    const lr = typeof learningRate === 'number' ? learningRate : learningRate.dataSync()[0]!;
+    const { loss, cgn } = this.step(batch, lr, norm);
+    return { loss: tf.scalar(loss), cgn: tf.tensor1d(cgn) };
+  }
 
-      const dLogits = tf.div(tf.sub(tf.exp(logp), y), n) as tf.Tensor2D;
-      const dw4 = tf.matMul(tf.transpose(a3), dLogits);
-      const db4 = tf.sum(dLogits, 0);
-      const dz3 = tf.mul(tf.matMul(dLogits, tf.transpose(w4)), tf.step(a3)) as tf.Tensor2D;
-      const dw3 = tf.matMul(flatT, dz3);
-      const db3 = tf.sum(dz3, 0);
-      const dFlat = tf.transpose(tf.matMul(w3, tf.transpose(dz3)));
-      const dz2 = tf.mul(tf.reshape(dFlat, a2.shape), tf.step(a2)) as tf.Tensor4D;
-      const dw2 = conv2dFilterGradient(a1, dz2, w2.shape);
-      const db2 = tf.sum(dz2, [0, 1, 2]);
-      const dz1 = tf.mul(conv2dInputGradient(dz2, w2), tf.step(a1)) as tf.Tensor4D;
-      const dw1 = conv2dFilterGradient(x, dz1, w1.shape);
-      const db1 = tf.sum(dz1, [0, 1, 2]);
+  /**
+   * One step of plain SGD on `batch`. The convolutions and the 1620x500 layer run on the
+   * backend; the head (hidden bias and ReLU, output layer, loss) and every update but W3's run
+   * on the host, which holds those parameters, so a step reads back only what it needs: the
+   * hidden layer's outputs and the two filter gradients.
+   */
+  step(batch: PatchBatch, learningRate: number, norm: CgnNorm): HostStepOutput {
+    const { filters: f, kernel: k, hidden } = CRATER_CNN;
+    const { n, positions, taps } = batch;
+    const lr = Math.fround(learningRate);
+    const host = this.host;
+    const head = this.headFor(n);
+    let loss = NaN;
+    let dw1b!: Float32Array;
+    let dw2!: Float32Array;
+    let db2!: Float32Array;
+    let head3!: ReturnType<HostHead['run']>;
+    const next = tf.tidy(() => {
+      const size = this.inputSize;
+      const x = tf.tensor4d(batch.pixels.subarray(0, n * size * size), [n, size, size, 1]);
+      const colsT = tf.tensor2d(batch.colsT.subarray(0, positions * (taps + 1)), [
+        taps + 1,
+        positions,
+      ]);
+      const { a1, a2, flatT } = this.convolutions(x);
+      const z3T = tf.matMul(this.w3T, flatT).dataSync() as Float32Array;
+      head3 = head.run(z3T, n, batch.targets, host, lr);
+      loss = head3.loss;
 
-      const grads: Params = {
-        w1: dw1,
-        b1: db1,
-        w2: dw2,
-        b2: db2,
-        w3: dw3,
-        b3: db3,
-        w4: dw4,
-        b4: db4,
-      } as Params;
-      for (const name of PARAM_ORDER) {
-        (next as unknown as Record<string, tf.Tensor>)[name] = tf.keep(
-          tf.sub(this.params[name], tf.mul(grads[name], learningRate)),
-        );
-      }
-      const perFilter = (g: tf.Tensor4D) => tf.sum(norm === 'l1' ? tf.abs(g) : g, [0, 1, 2]);
-      const cgn = tf.concat([perFilter(dw1), perFilter(dw2)]) as tf.Tensor1D;
-      return { loss, cgn };
+      const dFlatT = tf.matMul(this.w3, tf.tensor2d(head3.dz3T, [hidden, n]));
+      // w3 - flat^T (lr dz3): the learning rate goes on the small operand, saving a pass over W3.
+      const w3 = tf.sub(this.w3, tf.matMul(flatT, tf.tensor2d(head3.scaledDz3, [n, hidden])));
+      const kept = {
+        w3: tf.keep(w3) as tf.Tensor2D,
+        w3T: tf.keep(tf.transpose(w3)) as tf.Tensor2D,
+      };
+
+      const dz2 = tf.mul(tf.reshape(tf.transpose(dFlatT), a2.shape), tf.step(a2)) as tf.Tensor4D;
+      db2 = tf.sum(dz2, [0, 1, 2]).dataSync() as Float32Array;
+      dw2 = conv2dFilterGradient(a1, dz2, [k, k, f, f]).dataSync() as Float32Array;
+      const da1 = conv2dInputGradient(dz2, tf.tensor4d(rotatedFilter(host.w2, k, f), [k, k, f, f]));
+      const dz1 = tf.mul(da1, tf.step(a1));
+      // [taps + 1, positions] x [positions, f]: dW1 in its rows, db1 in the row of ones.
+      dw1b = tf.matMul(colsT, tf.reshape(dz1, [positions, f])).dataSync() as Float32Array;
+      return kept;
     });
-    this.replace(next);
-    return out;
+    this.w3.dispose();
+    this.w3T.dispose();
+    this.w3 = next.w3;
+    this.w3T = next.w3T;
+
+    const cgn = new Float32Array(2 * f);
+    filterCgn(dw1b, taps, f, norm, cgn, 0);
+    filterCgn(dw2, k * k * f, f, norm, cgn, f);
+    sgd(host.w1, dw1b.subarray(0, taps * f), lr);
+    sgd(host.b1, dw1b.subarray(taps * f), lr);
+    sgd(host.w2, dw2, lr);
+    sgd(host.b2, db2, lr);
+    sgd(host.b3, head3.db3, lr);
+    sgd(host.w4, head3.dw4, lr);
+    sgd(host.b4, head3.db4, lr);
+    return { loss, cgn };
   }
 
   /** Re-initialises the weights (not the biases) of the given filters of one layer. */
@@ -202,63 +280,103 @@ export class CraterCnn {
   ): void {
     if (filterIndices.length === 0) return;
     const { filters: f, kernel: k } = CRATER_CNN;
-    const key = layer === 'conv1' ? 'w1' : 'w2';
-    const current = this.params[key];
-    const inChannels = current.shape[2];
-    const values = current.dataSync().slice() as Float32Array;
+    const values = layer === 'conv1' ? this.host.w1 : this.host.w2;
+    const inChannels = layer === 'conv1' ? 1 : f;
     reinitialiseUnits(values, f, filterIndices, glorotLimit(k * k * inChannels, k * k * f), stream);
-    const replaced = tf.tensor4d(values, current.shape);
-    current.dispose();
-    this.params[key] = replaced;
   }
 
   /** Overrides one bias value; for constructing known situations (a dead filter) in tests. */
   setBias(layer: ConvLayer, filter: number, value: number): void {
-    const key = layer === 'conv1' ? 'b1' : 'b2';
-    const values = this.params[key].dataSync().slice() as Float32Array;
-    values[filter] = value;
-    this.params[key].dispose();
-    this.params[key] = tf.tensor1d(values);
+    (layer === 'conv1' ? this.host.b1 : this.host.b2)[filter] = value;
   }
 
-  /** A copy of every parameter, by name (w1, b1, ..., w4, b4). */
+  /** A copy of every parameter, by name (w1, b1, ..., w4, b4), in the tfjs layouts. */
   snapshot(): ModelSnapshot {
+    const shapes = CraterCnn.shapesFor(this.inputSize);
     return Object.fromEntries(
-      PARAM_ORDER.map((name) => [
-        name,
-        {
-          shape: [...this.params[name].shape],
-          values: this.params[name].dataSync().slice() as Float32Array,
-        },
-      ]),
+      PARAM_ORDER.map((name) => [name, { shape: shapes[name], values: this.values(name).slice() }]),
     );
   }
 
   /** False once any weight or bias is NaN or infinite. */
   allFinite(): boolean {
-    return tf.tidy(() =>
-      PARAM_ORDER.every((name) => tf.all(tf.isFinite(this.params[name])).dataSync()[0] === 1),
-    );
+    for (const name of PARAM_ORDER) {
+      if (name !== 'w3' && !this.values(name).every(Number.isFinite)) return false;
+    }
+    return tf.tidy(() => tf.all(tf.isFinite(this.w3)).dataSync()[0] === 1);
   }
 
   /** SHA-256 over every parameter's float32 bytes, in a fixed order. */
   weightsHash(): string {
     const hash = createHash('sha256');
     for (const name of PARAM_ORDER) {
-      const data = this.params[name].dataSync() as Float32Array;
+      const data = this.values(name);
       hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     }
     return hash.digest('hex');
   }
 
   dispose(): void {
-    for (const name of PARAM_ORDER) this.params[name].dispose();
+    this.w3.dispose();
+    this.w3T.dispose();
   }
 
-  private replace(next: Params): void {
-    for (const name of PARAM_ORDER) this.params[name].dispose();
-    this.params = next;
+  /** A parameter's values in its tfjs layout: the host's array, or W3 read back. */
+  private values(name: keyof Params): Float32Array {
+    return name === 'w3' ? (this.w3.dataSync() as Float32Array) : this.host[name];
   }
+
+  private headFor(n: number): HostHead {
+    if (!this.head || this.head.capacity < n) {
+      this.head = new HostHead(n, CRATER_CNN.hidden);
+    }
+    return this.head;
+  }
+}
+
+/** The float32 SGD update tfjs's sub(p, mul(g, lr)) makes, with the gradient rounded first. */
+function sgd(param: Float32Array, grad: ArrayLike<number>, lr: number): void {
+  for (let i = 0; i < param.length; i++) {
+    param[i] = param[i]! - Math.fround(Math.fround(grad[i]!) * lr);
+  }
+}
+
+/** CGN of each of `units` filters from a [rows, units] gradient (rows beyond `rows` ignored). */
+function filterCgn(
+  grad: Float32Array,
+  rows: number,
+  units: number,
+  norm: CgnNorm,
+  out: Float32Array,
+  offset: number,
+): void {
+  for (let u = 0; u < units; u++) {
+    let s = 0;
+    for (let r = 0; r < rows; r++) {
+      const g = grad[r * units + u]!;
+      s += norm === 'l1' ? Math.abs(g) : g;
+    }
+    out[offset + u] = s;
+  }
+}
+
+/**
+ * The filter rotated by 180 degrees with its channel axes swapped, [kh, kw, out, in]: what the
+ * input gradient convolves with. Built on the host, where W2 lives: the wasm Reverse and
+ * Transpose kernels take half a millisecond over these 6400 values.
+ */
+function rotatedFilter(w: Float32Array, k: number, f: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let kh = 0; kh < k; kh++) {
+    for (let kw = 0; kw < k; kw++) {
+      const src = ((k - 1 - kh) * k + (k - 1 - kw)) * f * f;
+      const dst = (kh * k + kw) * f * f;
+      for (let ci = 0; ci < f; ci++) {
+        for (let co = 0; co < f; co++) out[dst + co * f + ci] = w[src + ci * f + co]!;
+      }
+    }
+  }
+  return out;
 }
 
 /** dL/dW of a stride-1 valid convolution; on wasm this runs our registered kernel. */
@@ -281,13 +399,12 @@ function conv2dFilterGradient(
 }
 
 /**
- * dL/dx of a stride-1 valid convolution, as a "full" convolution of dy with the filter
- * rotated by 180 degrees and its channel axes swapped: an XNNPACK convolution on wasm,
- * where Conv2DBackpropInput runs a naive loop twenty times slower.
+ * dL/dx of a stride-1 valid convolution, as a "full" convolution of dy with the rotated filter
+ * (see rotatedFilter): an XNNPACK convolution on wasm, where Conv2DBackpropInput runs a naive
+ * loop twenty times slower.
  */
-function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
-  const [kh, kw] = filter.shape;
-  const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+function conv2dInputGradient(dy: tf.Tensor4D, rotated: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw] = rotated.shape;
   return tf.conv2d(dy, rotated, 1, [
     [0, 0],
     [kh - 1, kh - 1],

@@ -2,11 +2,12 @@ import { setImmediate as nextTick } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { RandomStream } from '@seedsweep/prng';
 import { currentBackend } from './backend.js';
-import { CraterCnn, type CgnNorm } from './crater-cnn.js';
+import { CRATER_CNN, CraterCnn, type CgnNorm } from './crater-cnn.js';
 import { InvalidCheckpointError, TrainingAbortedError } from './errors/index.js';
 import { RandomOut } from './random-out.js';
 import { checkResumable, type CheckpointPolicy, type TrainCheckpoint } from './train-checkpoint.js';
 import { parseTrainConfig, type TrainConfig } from './train-config.js';
+import { PatchBatch } from './patch-batch.js';
 import type { EpochProgress, LayerCounts, TrainResult } from './train-result.js';
 import type { ExampleSet, TrainingData } from './training-data.js';
 import { TRAINER_VERSION } from './trainer-version.js';
@@ -90,76 +91,64 @@ export async function trainModel(
     : null;
   const norm: CgnNorm = config.randomout?.cgn ?? 'l1';
   const batches = Math.ceil(trainSet.count / config.batchSize);
-  const pixels = size * size;
-  const batchX = new Float32Array(config.batchSize * pixels);
-  const batchY = new Float32Array(config.batchSize * 2);
-  const learningRate = tf.scalar(config.learningRate);
+  const patches = new PatchBatch(config.batchSize, size, CRATER_CNN.kernel);
 
   const trainLoss: (number | null)[] = start?.trainLoss ?? [];
   const minAbsCgn: (number | null)[] = start?.minAbsCgn ?? [];
   const perEpoch: LayerCounts[] = start?.perEpoch ?? [];
   let divergedAtEpoch: number | null = null;
 
-  try {
-    for (let epoch = start?.epoch ?? 0; epoch < config.epochs; epoch++) {
-      const atStart = options.checkpoints && {
-        trainerVersion: TRAINER_VERSION,
-        backend: backend.name,
-        epoch,
-        params: model.snapshot(),
-        streams: { init: initStream.state(), dataOrder: order.state() },
-        trainLoss: [...trainLoss],
-        minAbsCgn: [...minAbsCgn],
-        perEpoch: perEpoch.map((counts) => ({ ...counts })),
-      };
-      const permutation = order.permutation(trainSet.count);
-      const active = randomOut?.activeIn(epoch, trainLoss.at(-1) ?? null) ?? false;
-      const counts: LayerCounts = { conv1: 0, conv2: 0 };
-      let lossSum = 0;
-      let epochMinCgn = Infinity;
-      for (let batch = 0; batch < batches; batch++) {
-        if (options.signal?.aborted) throw new TrainingAbortedError(epoch);
-        const start = batch * config.batchSize;
-        const n = Math.min(config.batchSize, trainSet.count - start);
-        fillBatch(trainSet, permutation, start, n, pixels, batchX, batchY);
-        const x = tf.tensor4d(batchX.subarray(0, n * pixels), [n, size, size, 1]);
-        const y = tf.tensor2d(batchY.subarray(0, n * 2), [n, 2]);
-        const { loss, cgn } = model.trainStep(x, y, learningRate, norm);
-        const batchLoss = loss.dataSync()[0]!;
-        const cgnValues = cgn.dataSync() as Float32Array;
-        tf.dispose([x, y, loss, cgn]);
-        lossSum += batchLoss * n;
-        for (const value of cgnValues) epochMinCgn = Math.min(epochMinCgn, Math.abs(value));
-        if (!Number.isFinite(batchLoss)) break;
-        if (active && randomOut!.checksBatch(batch, batches)) {
-          const fired = randomOut!.apply(model, cgnValues);
-          counts.conv1 += fired.conv1;
-          counts.conv2 += fired.conv2;
-        }
+  for (let epoch = start?.epoch ?? 0; epoch < config.epochs; epoch++) {
+    const atStart = options.checkpoints && {
+      trainerVersion: TRAINER_VERSION,
+      backend: backend.name,
+      epoch,
+      params: model.snapshot(),
+      streams: { init: initStream.state(), dataOrder: order.state() },
+      trainLoss: [...trainLoss],
+      minAbsCgn: [...minAbsCgn],
+      perEpoch: perEpoch.map((counts) => ({ ...counts })),
+    };
+    const permutation = order.permutation(trainSet.count);
+    const active = randomOut?.activeIn(epoch, trainLoss.at(-1) ?? null) ?? false;
+    const counts: LayerCounts = { conv1: 0, conv2: 0 };
+    let lossSum = 0;
+    let epochMinCgn = Infinity;
+    for (let batch = 0; batch < batches; batch++) {
+      if (options.signal?.aborted) throw new TrainingAbortedError(epoch);
+      const start = batch * config.batchSize;
+      const n = Math.min(config.batchSize, trainSet.count - start);
+      patches.fill(trainSet.x, trainSet.y, permutation, start, n);
+      const { loss: batchLoss, cgn: cgnValues } = model.step(patches, config.learningRate, norm);
+      lossSum += batchLoss * n;
+      for (const value of cgnValues) epochMinCgn = Math.min(epochMinCgn, Math.abs(value));
+      if (!Number.isFinite(batchLoss)) break;
+      if (active && randomOut!.checksBatch(batch, batches)) {
+        const fired = randomOut!.apply(model, cgnValues);
+        counts.conv1 += fired.conv1;
+        counts.conv2 += fired.conv2;
       }
-      const meanLoss = lossSum / trainSet.count;
-      trainLoss.push(Number.isFinite(meanLoss) ? meanLoss : null);
-      minAbsCgn.push(Number.isFinite(epochMinCgn) ? epochMinCgn : null);
-      perEpoch.push(counts);
-      if (atStart && options.checkpoints!.wants(epoch, { trainLoss, minAbsCgn })) {
-        await options.checkpoints!.save(atStart);
-      }
-      options.onEpoch?.({
-        epoch: epoch + 1,
-        epochs: config.epochs,
-        trainLoss: trainLoss.at(-1)!,
-        reinitializations: counts,
-        elapsedMs: performance.now() - started,
-      });
-      if (!Number.isFinite(meanLoss) || !model.allFinite()) {
-        divergedAtEpoch = epoch + 1;
-        break;
-      }
-      // Let timers, signals and progress output run between epochs.
-      await nextTick();
     }
-  } finally {
-    learningRate.dispose();
+    const meanLoss = lossSum / trainSet.count;
+    trainLoss.push(Number.isFinite(meanLoss) ? meanLoss : null);
+    minAbsCgn.push(Number.isFinite(epochMinCgn) ? epochMinCgn : null);
+    perEpoch.push(counts);
+    if (atStart && options.checkpoints!.wants(epoch, { trainLoss, minAbsCgn })) {
+      await options.checkpoints!.save(atStart);
+    }
+    options.onEpoch?.({
+      epoch: epoch + 1,
+      epochs: config.epochs,
+      trainLoss: trainLoss.at(-1)!,
+      reinitializations: counts,
+      elapsedMs: performance.now() - started,
+    });
+    if (!Number.isFinite(meanLoss) || !model.allFinite()) {
+      divergedAtEpoch = epoch + 1;
+      break;
+    }
+    // Let timers, signals and progress output run between epochs.
+    await nextTick();
   }
 
   const conv1 = perEpoch.reduce((s, c) => s + c.conv1, 0);
@@ -192,24 +181,6 @@ function restoreModel(checkpoint: TrainCheckpoint, inputSize: number): CraterCnn
     return CraterCnn.fromSnapshot(checkpoint.params, inputSize);
   } catch (error) {
     throw new InvalidCheckpointError((error as Error).message);
-  }
-}
-
-function fillBatch(
-  set: ExampleSet,
-  permutation: Int32Array,
-  start: number,
-  n: number,
-  pixels: number,
-  batchX: Float32Array,
-  batchY: Float32Array,
-): void {
-  for (let i = 0; i < n; i++) {
-    const example = permutation[start + i]!;
-    batchX.set(set.x.subarray(example * pixels, (example + 1) * pixels), i * pixels);
-    const label = set.y[example]!;
-    batchY[2 * i] = label === 0 ? 1 : 0;
-    batchY[2 * i + 1] = label === 1 ? 1 : 0;
   }
 }
 
