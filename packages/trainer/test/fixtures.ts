@@ -1,4 +1,5 @@
 import { loadRegion, type PreparedRegion } from '@seedsweep/crater-data';
+import type { TrainResult } from '../src/train-result.js';
 import type { TrainingData } from '../src/training-data.js';
 
 /** The real crater data, located by vitest.global-setup.ts. */
@@ -28,5 +29,18 @@ export function subset(
       x: data.test.x.subarray(0, testCount * pixels),
       y: data.test.y.subarray(0, testCount),
     },
+  };
+}
+
+/** Every field of a result that must agree bit for bit between two runs of the same trial. */
+export function outcome(r: TrainResult) {
+  return {
+    testAccuracy: r.testAccuracy,
+    weightsHash: r.weightsHash,
+    trainLoss: r.trainLoss,
+    minAbsCgn: r.minAbsCgn,
+    reinitializations: r.reinitializations,
+    epochsRun: r.epochsRun,
+    diverged: r.diverged,
   };
 }

@@ -12,20 +12,7 @@ import { parseTrainConfig } from '../src/train-config.js';
 import type { TrainResult } from '../src/train-result.js';
 import { train } from '../src/train.js';
 import type { TrainingData } from '../src/training-data.js';
-import { loadEast, subset } from './fixtures.js';
-
-/** Everything of a result that resuming must reproduce bit for bit. */
-function outcome(r: TrainResult) {
-  return {
-    testAccuracy: r.testAccuracy,
-    weightsHash: r.weightsHash,
-    trainLoss: r.trainLoss,
-    minAbsCgn: r.minAbsCgn,
-    reinitializations: r.reinitializations,
-    epochsRun: r.epochsRun,
-    diverged: r.diverged,
-  };
-}
+import { loadEast, outcome, subset } from './fixtures.js';
 
 describe('resuming a RandomOut run from its baseline (wasm, real East data)', () => {
   let data: TrainingData;
