@@ -28,6 +28,11 @@ interface WorkersRun {
   /** From the first training's start to the last result. */
   seconds: number;
   trialsPerHour: number;
+  /**
+   * Mean training time of one trial: where it grows from one worker to two, the trainers slow
+   * each other (shared caches, memory bandwidth); the rest of the gap is the queue's.
+   */
+  meanTrainingSeconds: number;
   peakTrialRssBytes: number | null;
   peakServiceRssBytes: number | null;
 }
@@ -71,7 +76,7 @@ export async function benchWorkers(args: string[], ctx: CommandContext): Promise
     bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MB`;
   for (const run of runs) {
     ctx.out(
-      `${run.workers} worker(s)   ${run.trialsPerHour.toFixed(0)} trials/h  (${run.trials} trials in ${run.seconds.toFixed(1)} s; peak RSS: trial process ${mb(run.peakTrialRssBytes)}, worker ${mb(run.peakServiceRssBytes)})`,
+      `${run.workers} worker(s)   ${run.trialsPerHour.toFixed(0)} trials/h  (${run.trials} trials in ${run.seconds.toFixed(1)} s, ${run.meanTrainingSeconds.toFixed(2)} s of training each; peak RSS: trial process ${mb(run.peakTrialRssBytes)}, worker ${mb(run.peakServiceRssBytes)})`,
     );
   }
   ctx.out(`scaling       ${report.scaling.toFixed(2)}x with 2 workers on ${report.cores} cores`);
@@ -110,6 +115,12 @@ async function measure(
       { trainerVersion: TRAINER_VERSION },
     );
     const trials = plan.trials.filter((t) => t.spec.train.randomout === null);
+    // Every worker connected before the first job: the measure is of workers working, not of
+    // one of them starting while the other trains.
+    while ((await queue.getWorkersCount()) < workers) {
+      if (ctx.signal.aborted) throw new Error('interrupted');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     log(`bench workers: ${workers} worker(s), ${trials.length} trials of ${epochs} epochs`);
     await new TrialEnqueuer(queue, store, redis).enqueue(trials);
     const keys = trials.map((t) => t.key);
@@ -131,6 +142,8 @@ async function measure(
       trials: spans.length,
       seconds,
       trialsPerHour: (spans.length / seconds) * 3600,
+      meanTrainingSeconds:
+        spans.reduce((sum, s) => sum + (s.end - s.start), 0) / spans.length / 1000,
       peakTrialRssBytes: memory.peak('trial'),
       peakServiceRssBytes: memory.peak('service'),
     };
