@@ -72,10 +72,11 @@ export class TrialRunner {
     if (existing)
       return { key, written: false, skipped: true, testAccuracy: existing.testAccuracy };
     let resume: Resume | null = null;
+    let ahead: BaselineAhead | null = null;
     if (spec.train.randomout) {
       const fromBaseline = await this.fromBaseline(key, spec, job);
       if ('derived' in fromBaseline) return fromBaseline.derived;
-      resume = fromBaseline.resume;
+      ({ resume, ahead } = fromBaseline);
     }
 
     const data = await this.options.regions.load(spec.region, spec.dataset, spec.dataset.identity);
@@ -86,7 +87,11 @@ export class TrialRunner {
     }
     await selectBackend(spec.backend);
     const attempt = job.attemptsMade + 1;
-    const checkpoints = spec.train.randomout ? undefined : await this.checkpointPolicy(key, spec);
+    const checkpoints = ahead
+      ? await this.siblingCheckpoints(ahead, spec, resume?.checkpoint.epoch ?? 0)
+      : spec.train.randomout
+        ? undefined
+        : await this.baselineCheckpoints(key, spec);
     this.options.log.info(
       { key, attempt, ...(resume && { resumeFromEpoch: resume.checkpoint.epoch }) },
       'training started',
@@ -121,7 +126,7 @@ export class TrialRunner {
     key: string,
     spec: TrialSpec,
     job: TrialJobHandle,
-  ): Promise<{ derived: TrialJobResult } | { resume: Resume | null }> {
+  ): Promise<{ derived: TrialJobResult } | { resume: Resume | null; ahead: BaselineAhead | null }> {
     const baselineKey = trialKey({ ...spec, train: { ...spec.train, randomout: null } });
     const baseline = await this.options.store.getResult(baselineKey);
     if (!baseline) {
@@ -131,10 +136,13 @@ export class TrialRunner {
         await job.moveToDelayed(Date.now() + (this.options.baselineWaitMs ?? 5_000));
         throw new DelayedError();
       }
-      return { resume: null };
+      return { resume: null, ahead: null };
     }
     const firing = firstPossibleFiring(spec.train, baseline);
-    if (firing !== null) return { resume: await this.checkpointOf(baselineKey, firing) };
+    if (firing !== null) {
+      const resume = await this.checkpointOf(baselineKey, firing);
+      return { resume, ahead: { key: baselineKey, record: baseline, firing } };
+    }
     const record: TrialRecord = {
       ...baseline,
       key,
@@ -160,33 +168,71 @@ export class TrialRunner {
 
   /**
    * A baseline keeps the start of each epoch where a RandomOut trial of a sweep that includes it
-   * could first fire: the settings come from the sweeps' definitions, which hold every RandomOut
-   * setting run against each of their baselines. A checkpoint that cannot be written costs those
-   * trials their head start, never the baseline its result.
+   * could first fire.
    */
-  private async checkpointPolicy(
+  private async baselineCheckpoints(
     key: string,
     spec: TrialSpec,
   ): Promise<CheckpointPolicy | undefined> {
-    const directory = this.options.checkpoints;
-    if (!directory) return undefined;
+    const dependents = await this.dependentsOf(key, spec.train);
+    if (dependents.length === 0) return undefined;
+    return this.checkpointsOf(key, dependentsNeed(dependents));
+  }
+
+  /**
+   * A RandomOut trial is its baseline until the epoch it could first fire in, so while it trains
+   * there it keeps the baseline's checkpoints its siblings need and nobody has written: a
+   * baseline finished before a sweep with these settings arrived kept none for them.
+   */
+  private async siblingCheckpoints(
+    ahead: BaselineAhead,
+    spec: TrialSpec,
+    resumedAt: number,
+  ): Promise<CheckpointPolicy | undefined> {
+    const baselineTrain = { ...spec.train, randomout: null };
+    const needed = new Set<number>();
+    for (const sibling of await this.dependentsOf(ahead.key, baselineTrain)) {
+      const epoch = firstPossibleFiring(sibling, ahead.record);
+      if (epoch !== null && epoch > resumedAt && epoch <= ahead.firing) needed.add(epoch);
+    }
+    const present = new Set(await this.options.checkpoints?.epochs(ahead.key));
+    for (const epoch of present) needed.delete(epoch);
+    if (needed.size === 0) return undefined;
+    return this.checkpointsOf(ahead.key, (epoch) => needed.has(epoch));
+  }
+
+  /**
+   * The RandomOut settings run against a baseline, from the definitions of the sweeps that
+   * include it (each holds every RandomOut setting run against each of its baselines).
+   */
+  private async dependentsOf(baselineKey: string, train: TrainConfig): Promise<TrainConfig[]> {
+    if (!this.options.checkpoints) return [];
     const dependents = new Map<string, TrainConfig>();
-    for (const id of await this.options.store.sweepsOf(key)) {
+    for (const id of await this.options.store.sweepsOf(baselineKey)) {
       const sweep = await this.options.store.getSweep(id);
       for (const randomout of sweep ? randomOutVariants(sweep.definition) : []) {
-        const config = parseTrainConfig({ ...spec.train, randomout });
+        const config = parseTrainConfig({ ...train, randomout });
         dependents.set(JSON.stringify(config.randomout), config);
       }
     }
-    if (dependents.size === 0) return undefined;
+    return [...dependents.values()];
+  }
+
+  /** Saves into the baseline's checkpoints; a failed save costs trials their head start, not this one its result. */
+  private checkpointsOf(
+    baselineKey: string,
+    wants: CheckpointPolicy['wants'],
+  ): CheckpointPolicy | undefined {
+    const directory = this.options.checkpoints;
+    if (!directory) return undefined;
     return {
-      wants: dependentsNeed([...dependents.values()]),
+      wants,
       save: async (checkpoint) => {
         try {
-          await directory.save(key, checkpoint);
+          await directory.save(baselineKey, checkpoint);
         } catch (error) {
           this.options.log.warn(
-            { key, epoch: checkpoint.epoch, err: error },
+            { key: baselineKey, epoch: checkpoint.epoch, err: error },
             'checkpoint not written: its trials will train from the start',
           );
         }
@@ -309,6 +355,13 @@ export class TrialRunner {
       resumedFrom: resume && { key: resume.baselineKey, epoch: resume.checkpoint.epoch },
     };
   }
+}
+
+/** A finished baseline, and the epoch the RandomOut trial at hand could first fire in. */
+interface BaselineAhead {
+  key: string;
+  record: TrialRecord;
+  firing: number;
 }
 
 /** A baseline's checkpoint a RandomOut trial continues from. */

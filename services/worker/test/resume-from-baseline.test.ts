@@ -6,7 +6,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deleteKeys, uniquePrefix } from '@seedsweep/redis-fixture';
 import { SweepStore, type TrialRecord } from '@seedsweep/store';
-import { parseSweepDefinition, planSweep, type Trial } from '@seedsweep/sweep-spec';
+import {
+  parseSweepDefinition,
+  planSweep,
+  type SweepDefinition,
+  type Trial,
+} from '@seedsweep/sweep-spec';
 import { encodeCheckpoint, TRAINER_VERSION } from '@seedsweep/trainer';
 import { CheckpointDirectory } from '../src/checkpoint-directory.js';
 import { RegionData } from '../src/region-data.js';
@@ -48,14 +53,50 @@ function job(trial: Trial) {
   };
 }
 
-function definition(tau: number[]) {
+function definition(tau: number[], minTrainLoss: (number | null)[] = [null]) {
   return parseSweepDefinition({
     name: 'resume',
     regions: ['East'],
     seeds: [3],
-    randomout: { tau, activePercent: [100] },
+    randomout: { tau, activePercent: [100], minTrainLoss },
     training: { epochs: 4, backend: 'wasm' },
   });
+}
+
+/** A threshold that first fires in a later epoch of the baseline's run, and that epoch. */
+async function laterFiring(): Promise<{ tau: number; epoch: number }> {
+  const probe = runnerOn(uniquePrefix('resume-probe'));
+  const [baseline] = planSweep(definition([1])).trials;
+  await probe.runner.run(job(baseline!).handle);
+  const minima = (await probe.store.getResult(baseline!.key))!.minAbsCgn.map((v) => v!);
+  const epoch = minima.findIndex((v, e) => e > 0 && v < Math.min(...minima.slice(0, e)));
+  expect(epoch).toBeGreaterThan(0);
+  return { tau: (minima[epoch]! + Math.min(...minima.slice(0, epoch))) / 2, epoch };
+}
+
+async function storeSweep(store: SweepStore, id: string, def: SweepDefinition, trials: Trial[]) {
+  await store.createSweep(
+    {
+      id,
+      name: def.name,
+      createdAt: new Date().toISOString(),
+      definition: def,
+      trainerVersion: TRAINER_VERSION,
+      trials: trials.length,
+      reused: 0,
+      enqueued: trials.length,
+    },
+    trials,
+  );
+}
+
+/** The result of `trial` trained from the start, by a worker without checkpoints. */
+async function fromScratch(trial: Trial): Promise<TrialRecord> {
+  const fresh = runnerOn(uniquePrefix('resume-fresh'));
+  const run = job(trial);
+  await fresh.runner.run(run.handle);
+  expect(run.epochs).toEqual([1, 2, 3, 4]);
+  return (await fresh.store.getResult(trial.key))!;
 }
 
 const same = (r: TrialRecord) => ({
@@ -78,33 +119,12 @@ describe('a RandomOut trial resumes from its baseline', () => {
   });
 
   it('at the first epoch it could fire in, ending bit for bit as trained from the start', async () => {
-    // The baseline's record says where a threshold would first fire: pick one that fires later.
-    const probe = runnerOn(uniquePrefix('resume-probe'));
-    const [probeBaseline] = planSweep(definition([1])).trials;
-    await probe.runner.run(job(probeBaseline!).handle);
-    const minima = (await probe.store.getResult(probeBaseline!.key))!.minAbsCgn.map((v) => v!);
-    const epoch = minima.findIndex((v, e) => e > 0 && v < Math.min(...minima.slice(0, e)));
-    expect(epoch).toBeGreaterThan(0);
-    const tau = (minima[epoch]! + Math.min(...minima.slice(0, epoch))) / 2;
-
+    const { tau, epoch } = await laterFiring();
     const def = definition([tau, 1e-30]);
     const [baseline, firing, quiet] = planSweep(def).trials;
-    expect(baseline!.key).toBe(probeBaseline!.key);
-    const directory = new CheckpointDirectory(root);
+    const directory = new CheckpointDirectory(path.join(root, 'baseline-kept'));
     const { store, runner } = runnerOn(uniquePrefix('resume'), directory);
-    await store.createSweep(
-      {
-        id: 'sw-resume',
-        name: def.name,
-        createdAt: new Date().toISOString(),
-        definition: def,
-        trainerVersion: TRAINER_VERSION,
-        trials: 3,
-        reused: 0,
-        enqueued: 3,
-      },
-      [baseline!, firing!, quiet!],
-    );
+    await storeSweep(store, 'sw-resume', def, [baseline!, firing!, quiet!]);
     await runner.run(job(baseline!).handle);
     // Only the epoch where the sweep's one firing threshold could first fire is kept.
     expect(await directory.epochs(baseline!.key)).toEqual([epoch]);
@@ -117,17 +137,38 @@ describe('a RandomOut trial resumes from its baseline', () => {
     expect(record.reinitializations.total).toBeGreaterThan(0);
     expect((await store.counters()).epochs).toBe(4 + (4 - epoch));
 
-    const fresh = runnerOn(uniquePrefix('resume-fresh'));
-    const scratch = job(firing!);
-    await fresh.runner.run(scratch.handle);
-    expect(scratch.epochs).toEqual([1, 2, 3, 4]);
-    const trained = (await fresh.store.getResult(firing!.key))!;
+    const trained = await fromScratch(firing!);
     expect(trained.resumedFrom ?? null).toBeNull();
     expect(same(record)).toEqual(same(trained));
 
     // The threshold that never fires takes the baseline's result, as before.
     await runner.run(job(quiet!).handle);
     expect((await store.getResult(quiet!.key))!.derivedFrom).toBe(baseline!.key);
+  });
+
+  it('for a baseline finished before its sweep came, the first sibling to train keeps the checkpoint', async () => {
+    const { tau, epoch } = await laterFiring();
+    // Two settings that could first fire in the same epoch: the gate never closes at these losses.
+    const def = definition([tau], [null, 1e-6]);
+    const [baseline, first, second] = planSweep(def).trials;
+    const directory = new CheckpointDirectory(path.join(root, 'sibling-kept'));
+    const { store, runner } = runnerOn(uniquePrefix('resume-sibling'), directory);
+    // No sweep needs checkpoints yet: the baseline keeps none.
+    await runner.run(job(baseline!).handle);
+    expect(await directory.epochs(baseline!.key)).toEqual([]);
+
+    await storeSweep(store, 'sw-sibling', def, [baseline!, first!, second!]);
+    const trainedFirst = job(first!);
+    await runner.run(trainedFirst.handle);
+    expect(trainedFirst.epochs[0]).toBe(1);
+    expect(await directory.epochs(baseline!.key)).toEqual([epoch]);
+
+    const resumed = job(second!);
+    await runner.run(resumed.handle);
+    expect(resumed.epochs[0]).toBe(epoch + 1);
+    const record = (await store.getResult(second!.key))!;
+    expect(record.resumedFrom).toEqual({ key: baseline!.key, epoch });
+    expect(same(record)).toEqual(same(await fromScratch(second!)));
   });
 
   it('a damaged checkpoint is skipped for an earlier one or a start from scratch', async () => {
