@@ -1,6 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivateRedis, uniquePrefix, type PrivateRedis } from '@seedsweep/redis-fixture';
+import {
+  fillRedis,
+  startPrivateRedis,
+  uniquePrefix,
+  unfillRedis,
+  type PrivateRedis,
+} from '@seedsweep/redis-fixture';
 import { isRedisOutOfMemory } from '@seedsweep/store';
 import { buildApp } from '../src/app.js';
 import { connectApiRedis } from '../src/redis-connection.js';
@@ -64,28 +70,14 @@ describe('a full Redis (maxmemory with noeviction)', () => {
     await server.close();
   });
 
-  /**
-   * Sets the memory limit below what the server holds, so every command that may take memory is
-   * refused. A limit just above it, filled up to the first refusal, let small writes through
-   * again whenever the server freed a client buffer in between (a flaky test).
-   */
   async function fill(): Promise<void> {
-    const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))![1]);
-    await admin.config(
-      'SET',
-      'maxmemory',
-      String(Math.floor(used / 2)),
-      'maxmemory-policy',
-      'noeviction',
-    );
+    await fillRedis(admin);
     const refused = await admin.set('filler:probe', 'x').catch((e: unknown) => e);
     expect(isRedisOutOfMemory(refused)).toBe(true);
   }
 
   async function empty(): Promise<void> {
-    await admin.config('SET', 'maxmemory', '0');
-    const fillers = await admin.keys('filler:*');
-    if (fillers.length > 0) await admin.del(...fillers);
+    await unfillRedis(admin);
   }
 
   it('answers a submission with 503 REDIS_FULL and Retry-After, writes nothing, and still reads', async () => {

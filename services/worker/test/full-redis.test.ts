@@ -2,7 +2,12 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivateRedis, type PrivateRedis } from '@seedsweep/redis-fixture';
+import {
+  fillRedis,
+  startPrivateRedis,
+  unfillRedis,
+  type PrivateRedis,
+} from '@seedsweep/redis-fixture';
 import { isRedisOutOfMemory, SweepStore } from '@seedsweep/store';
 import { parseSweepDefinition, planSweep } from '@seedsweep/sweep-spec';
 import { RegionData } from '../src/region-data.js';
@@ -63,29 +68,14 @@ function job(data: unknown) {
   };
 }
 
-/**
- * Sets the memory limit below what the server holds: every write that may take memory is
- * refused, however the server's own buffers grow and shrink meanwhile.
- */
-async function fillUp(): Promise<void> {
-  const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
-  await redis.config(
-    'SET',
-    'maxmemory',
-    String(Math.floor(used / 2)),
-    'maxmemory-policy',
-    'noeviction',
-  );
-}
-
 describe('a worker whose Redis is full', () => {
   it('holds a trained result until Redis has room, then writes it once', async () => {
-    await fillUp();
+    await fillRedis(redis);
     const warnings: string[] = [];
     const trial = runner((message) => {
       warnings.push(message);
       // An operator makes room after the first refusal.
-      if (warnings.length === 1) void redis.config('SET', 'maxmemory', '0');
+      if (warnings.length === 1) void unfillRedis(redis);
     });
     const outcome = await trial.run(job(baseline));
     expect(warnings[0]).toBe('Redis is full: holding the result until it has room');
@@ -94,12 +84,12 @@ describe('a worker whose Redis is full', () => {
   });
 
   it('fails the attempt with the OOM error once its pauses are used up, so BullMQ retries it', async () => {
-    await fillUp();
+    await fillRedis(redis);
     const warnings: string[] = [];
     const error = await runner((message) => warnings.push(message), [10, 10])
       .run(job(cell))
       .catch((e: unknown) => e);
-    await redis.config('SET', 'maxmemory', '0');
+    await unfillRedis(redis);
     expect(isRedisOutOfMemory(error)).toBe(true);
     expect(warnings.filter((w) => w.startsWith('Redis is full'))).toHaveLength(2);
     expect(await redis.hexists(`full:trial:${cell!.key}`, 'result')).toBe(0);
