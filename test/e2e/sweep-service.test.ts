@@ -150,8 +150,18 @@ describe('a sweep, end to end', () => {
 
     const grid = await finalGrid;
     expect(grid).toEqual(await recomputedGrid(stack.store, id));
-    const served = JSON.parse((await get(`/v1/sweeps/${id}/grid`)).text);
+    const gridUrl = `${stack.baseUrl}/v1/sweeps/${id}/grid`;
+    const response = await fetch(gridUrl);
+    const served = (await response.json()) as { grid: unknown };
     expect(served.grid).toEqual(grid);
+    // Pollers that send the tag back get 304 and no body while the grid is unchanged.
+    const etag = response.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const unchanged = await fetch(gridUrl, { headers: { 'if-none-match': etag } });
+    expect(unchanged.status).toBe(304);
+    expect(await unchanged.text()).toBe('');
+    const stale = await fetch(gridUrl, { headers: { 'if-none-match': '"other"' } });
+    expect(stale.status).toBe(200);
     const cell = served.grid.groups[0].cells[0][0];
     expect(cell).toMatchObject({ tau: 0.001, activePercent: 50, n: 2, done: 2 });
 

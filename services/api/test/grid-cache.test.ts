@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { deleteKeys, uniquePrefix } from '@seedsweep/redis-fixture';
 import { SweepStore } from '@seedsweep/store';
-import { GridCache } from '../src/grid-cache.js';
+import { GridCache, type CachedGrid } from '../src/grid-cache.js';
 
 const redis = new Redis(inject('redisUrl'));
 const prefix = uniquePrefix('grid-cache');
@@ -13,6 +13,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+const parse = (cached: CachedGrid) => JSON.parse(cached.body.toString('utf8')) as unknown;
 const grid = (n: number) => ({ sweepId: 's', updatedAt: `t${n}`, grid: { n } });
 
 describe('GridCache', () => {
@@ -20,11 +21,16 @@ describe('GridCache', () => {
     const cache = new GridCache(store, 100);
     expect(await cache.get('s', 0)).toBeNull();
     await store.saveGrid(grid(1));
-    expect(JSON.parse((await cache.get('s', 1_000))!)).toEqual(grid(1));
+    const first = (await cache.get('s', 1_000))!;
+    expect(parse(first)).toEqual(grid(1));
     await store.saveGrid(grid(2));
-    // Within the time to live: the first read's text, without asking Redis.
-    expect(JSON.parse((await cache.get('s', 1_050))!)).toEqual(grid(1));
-    expect(JSON.parse((await cache.get('s', 1_100))!)).toEqual(grid(2));
+    // Within the time to live: the first read's bytes, without asking Redis.
+    expect(parse((await cache.get('s', 1_050))!)).toEqual(grid(1));
+    const second = (await cache.get('s', 1_100))!;
+    expect(parse(second)).toEqual(grid(2));
+    // The tag names the content: another grid, another tag; the same grid read again, the same.
+    expect(second.etag).not.toBe(first.etag);
+    expect((await cache.get('s', 5_000))!.etag).toBe(second.etag);
   });
 
   it('keeps at most its capacity of grids', async () => {
@@ -33,6 +39,6 @@ describe('GridCache', () => {
     for (const id of ['a', 'b', 'c']) expect(await cache.get(id, 0)).not.toBeNull();
     // 'a' went first: a new grid for it is read at once.
     await store.saveGrid({ ...grid(9), sweepId: 'a' });
-    expect(JSON.parse((await cache.get('a', 1))!)).toMatchObject({ grid: { n: 9 } });
+    expect(parse((await cache.get('a', 1))!)).toMatchObject({ grid: { n: 9 } });
   });
 });

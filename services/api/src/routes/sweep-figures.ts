@@ -31,8 +31,11 @@ export async function sweepFigureRoutes(parent: FastifyInstance): Promise<void> 
       const stored = await grids.get(request.params.id);
       // No grid: no such sweep (404), or not drawn yet (503).
       if (!stored) throw gridNotReady((await reader.sweep(request.params.id)).id);
-      // A string is sent as it is, past the response schema (whose type wants the object).
-      return (reply as FastifyReply).type('application/json; charset=utf-8').send(stored);
+      // Bytes (and a 304's nothing) are sent as they are, past the response schema.
+      const raw = (reply as FastifyReply).header('etag', stored.etag);
+      // A poller that has this grid already gets no body.
+      if (request.headers['if-none-match'] === stored.etag) return raw.code(304).send();
+      return raw.type('application/json; charset=utf-8').send(stored.body);
     },
   );
 
