@@ -32,13 +32,6 @@ type HostParams = Record<Exclude<keyof Params, 'w3'>, Float32Array>;
 
 export interface StepOutput {
   /** Mean softmax cross-entropy of the batch. */
-  loss: tf.Scalar;
-  /** CGN of every filter: conv1's filters, then conv2's. */
-  cgn: tf.Tensor1D;
-}
-
-export interface HostStepOutput {
-  /** Mean softmax cross-entropy of the batch. */
   loss: number;
   /** CGN of every filter: conv1's filters, then conv2's. */
   cgn: Float32Array;
@@ -190,31 +183,12 @@ export class CraterCnn {
   }
 
   /**
-   * One step of plain SGD on a batch (`y` one-hot), returning the batch loss and the CGN of
-   * every filter, computed from the same gradients the update used. For callers holding
-   * tensors; training itself calls `step` with a batch it unfolded on the host.
-   */
-  trainStep(
-    x: tf.Tensor4D,
-    y: tf.Tensor2D,
-    learningRate: tf.Scalar | number,
-    norm: CgnNorm,
-  ): StepOutput {
-    const n = x.shape[0];
-    const batch = new PatchBatch(n, this.inputSize, CRATER_CNN.kernel);
-    batch.fillOneHot(x.dataSync() as Float32Array, y.dataSync(), n);
-    const lr = typeof learningRate === 'number' ? learningRate : learningRate.dataSync()[0]!;
-    const { loss, cgn } = this.step(batch, lr, norm);
-    return { loss: tf.scalar(loss), cgn: tf.tensor1d(cgn) };
-  }
-
-  /**
    * One step of plain SGD on `batch`. The convolutions and the 1620x500 layer run on the
    * backend; the head (hidden bias and ReLU, output layer, loss) and every update but W3's run
    * on the host, which holds those parameters, so a step reads back only what it needs: the
    * hidden layer's outputs and the two filter gradients.
    */
-  step(batch: PatchBatch, learningRate: number, norm: CgnNorm): HostStepOutput {
+  step(batch: PatchBatch, learningRate: number, norm: CgnNorm): StepOutput {
     const { filters: f, kernel: k, hidden } = CRATER_CNN;
     const { n, positions, taps } = batch;
     const lr = Math.fround(learningRate);

@@ -78,12 +78,4 @@ export class PatchBatch {
     }
     colsT.fill(1, taps * positions, (taps + 1) * positions);
   }
-
-  /** Like `fill`, for callers holding a batch as tensor values: images and one-hot targets. */
-  fillOneHot(images: Float32Array, oneHot: ArrayLike<number>, n: number): void {
-    const labels = new Uint8Array(n);
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    this.fill(images, labels, order, 0, n);
-    for (let i = 0; i < 2 * n; i++) this.targets[i] = oneHot[i]!;
-  }
 }
