@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RandomStream } from '@seedsweep/prng';
+import { DenseLayer } from './dense-layer.js';
 import { glorotLimit, reinitialiseUnits } from './glorot.js';
 import { HostHead } from './host-head.js';
 import { PatchBatch } from './patch-batch.js';
@@ -27,7 +28,10 @@ interface Params {
 }
 const PARAM_ORDER: readonly (keyof Params)[] = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3', 'w4', 'b4'];
 
-/** The parameters the host holds, in their tfjs layouts (w1 [k, k, 1, f] is also [k*k, f]). */
+/**
+ * The parameters held as plain arrays, in their tfjs layouts (w1 [k, k, 1, f] is also
+ * [k*k, f]); W3 lives in its DenseLayer.
+ */
 type HostParams = Record<Exclude<keyof Params, 'w3'>, Float32Array>;
 
 export interface StepOutput {
@@ -38,18 +42,17 @@ export interface StepOutput {
 }
 
 /**
- * Forward and backward passes written out by hand: no autograd tape, fused bias + ReLU, and
- * matmul operands laid out so that no kernel runs with a transpose flag (the wasm backend's
- * transposed matmul is a naive loop) and XNNPACK never packs the 1620x500 weights as a
- * second operand (it costs more than the multiplication). W3 lives on the backend, in both
- * layouts ([flat, hidden] for the input gradient, [hidden, flat] for the forward pass); the
- * other parameters, 8,000 values in all, live on the host, where their updates cost less than
- * the per-kernel overhead of doing them as tensors.
+ * Forward and backward passes written out by hand: no autograd tape, fused bias + ReLU. The
+ * convolutions run on the backend. The 1620x500 layer, nine tenths of the weights and over
+ * half the arithmetic, runs in its own WebAssembly kernels (DenseLayer), which update W3 in
+ * place: on the wasm backend XNNPACK handles a batch of 32 against those weights poorly, and
+ * keeping them as tensors costs a new W3 every step. The other parameters, 8,000 values in
+ * all, live on the host, where their updates cost less than the per-kernel overhead of doing
+ * them as tensors.
  */
 export class CraterCnn {
   private readonly host: HostParams;
-  private w3: tf.Tensor2D;
-  private w3T: tf.Tensor2D;
+  private readonly dense: DenseLayer;
   private head: HostHead | null = null;
 
   /** Takes ownership of `params` (tfjs layouts). */
@@ -71,8 +74,9 @@ export class CraterCnn {
       w4: read(params.w4),
       b4: read(params.b4),
     };
-    this.w3 = params.w3;
-    this.w3T = tf.transpose(params.w3) as tf.Tensor2D;
+    const [flat, hidden] = params.w3.shape;
+    this.dense = new DenseLayer(flat, hidden);
+    this.dense.setWeights(read(params.w3));
   }
 
   /** Glorot-uniform weights drawn from `stream` in the order w1, w2, w3, w4; zero biases. */
@@ -144,21 +148,13 @@ export class CraterCnn {
 
   /** Class scores for a batch [n, size, size, 1]. */
   logits(x: tf.Tensor4D): tf.Tensor2D {
-    const { hidden, classes } = CRATER_CNN;
-    const { b3, w4, b4 } = this.host;
-    return tf.tidy(() => {
-      const { flatT } = this.convolutions(x);
-      const z3 = tf.transpose(tf.matMul(this.w3T, flatT));
-      const a3 = tf.relu(tf.add(z3, tf.tensor1d(b3))) as tf.Tensor2D;
-      return tf.fused.matMul({
-        a: a3,
-        b: tf.tensor2d(w4, [hidden, classes]),
-        bias: tf.tensor1d(b4),
-      });
-    }) as tf.Tensor2D;
+    const n = x.shape[0];
+    const flat = tf.tidy(() => this.convolutions(x).a2.dataSync() as Float32Array);
+    const scores = this.headFor(n).logits(this.dense.forward(flat, n), n, this.host);
+    return tf.tensor2d(Float32Array.from(scores), [n, CRATER_CNN.classes]);
   }
 
-  /** Both convolutions with their bias and ReLU, and the flattened result transposed. */
+  /** Both convolutions with their bias and ReLU. */
   private convolutions(x: tf.Tensor4D) {
     const { filters: f, kernel: k } = CRATER_CNN;
     const { w1, b1, w2, b2 } = this.host;
@@ -178,18 +174,17 @@ export class CraterCnn {
       strides: 1,
       pad: 'valid',
     });
-    const flatT = tf.transpose(tf.reshape(a2, [x.shape[0], -1])) as tf.Tensor2D;
-    return { a1, a2, flatT };
+    return { a1, a2 };
   }
 
   /**
-   * One step of plain SGD on `batch`. The convolutions and the 1620x500 layer run on the
-   * backend; the head (hidden bias and ReLU, output layer, loss) and every update but W3's run
-   * on the host, which holds those parameters, so a step reads back only what it needs: the
-   * hidden layer's outputs and the two filter gradients.
+   * One step of plain SGD on `batch`. The convolutions run on the backend, the 1620x500 layer
+   * in its kernels; the head (hidden bias and ReLU, output layer, loss) and the remaining
+   * updates run on the host, which holds those parameters. A step reads back from the backend
+   * only the second convolution's output and the two filter gradients.
    */
   step(batch: PatchBatch, learningRate: number, norm: CgnNorm): StepOutput {
-    const { filters: f, kernel: k, hidden } = CRATER_CNN;
+    const { filters: f, kernel: k } = CRATER_CNN;
     const { n, positions, taps } = batch;
     const lr = Math.fround(learningRate);
     const host = this.host;
@@ -199,39 +194,28 @@ export class CraterCnn {
     let dw2!: Float32Array;
     let db2!: Float32Array;
     let head3!: ReturnType<HostHead['run']>;
-    const next = tf.tidy(() => {
+    tf.tidy(() => {
       const size = this.inputSize;
       const x = tf.tensor4d(batch.pixels.subarray(0, n * size * size), [n, size, size, 1]);
       const colsT = tf.tensor2d(batch.colsT.subarray(0, positions * (taps + 1)), [
         taps + 1,
         positions,
       ]);
-      const { a1, a2, flatT } = this.convolutions(x);
-      const z3T = tf.matMul(this.w3T, flatT).dataSync() as Float32Array;
-      head3 = head.run(z3T, n, batch.targets, host, lr);
+      const { a1, a2 } = this.convolutions(x);
+      const z3 = this.dense.forward(a2.dataSync() as Float32Array, n);
+      head3 = head.run(z3, n, batch.targets, host, lr);
       loss = head3.loss;
+      // W3 - flat^T (lr dz3): the learning rate goes on the small operand, saving a pass over W3.
+      const dFlat = this.dense.backward(head3.dz3, head3.scaledDz3, n);
 
-      const dFlatT = tf.matMul(this.w3, tf.tensor2d(head3.dz3T, [hidden, n]));
-      // w3 - flat^T (lr dz3): the learning rate goes on the small operand, saving a pass over W3.
-      const w3 = tf.sub(this.w3, tf.matMul(flatT, tf.tensor2d(head3.scaledDz3, [n, hidden])));
-      const kept = {
-        w3: tf.keep(w3) as tf.Tensor2D,
-        w3T: tf.keep(tf.transpose(w3)) as tf.Tensor2D,
-      };
-
-      const dz2 = tf.mul(tf.reshape(tf.transpose(dFlatT), a2.shape), tf.step(a2)) as tf.Tensor4D;
+      const dz2 = tf.mul(tf.tensor4d(dFlat, a2.shape), tf.step(a2)) as tf.Tensor4D;
       db2 = tf.sum(dz2, [0, 1, 2]).dataSync() as Float32Array;
       dw2 = conv2dFilterGradient(a1, dz2, [k, k, f, f]).dataSync() as Float32Array;
       const da1 = conv2dInputGradient(dz2, tf.tensor4d(rotatedFilter(host.w2, k, f), [k, k, f, f]));
       const dz1 = tf.mul(da1, tf.step(a1));
       // [taps + 1, positions] x [positions, f]: dW1 in its rows, db1 in the row of ones.
       dw1b = tf.matMul(colsT, tf.reshape(dz1, [positions, f])).dataSync() as Float32Array;
-      return kept;
     });
-    this.w3.dispose();
-    this.w3T.dispose();
-    this.w3 = next.w3;
-    this.w3T = next.w3T;
 
     const cgn = new Float32Array(2 * f);
     filterCgn(dw1b, taps, f, norm, cgn, 0);
@@ -277,7 +261,7 @@ export class CraterCnn {
     for (const name of PARAM_ORDER) {
       if (name !== 'w3' && !this.values(name).every(Number.isFinite)) return false;
     }
-    return tf.tidy(() => tf.all(tf.isFinite(this.w3)).dataSync()[0] === 1);
+    return this.dense.allFinite();
   }
 
   /** SHA-256 over every parameter's float32 bytes, in a fixed order. */
@@ -290,14 +274,12 @@ export class CraterCnn {
     return hash.digest('hex');
   }
 
-  dispose(): void {
-    this.w3.dispose();
-    this.w3T.dispose();
-  }
+  /** Holds no backend memory between steps: nothing to release; kept for callers' symmetry. */
+  dispose(): void {}
 
   /** A parameter's values in its tfjs layout: the host's array, or W3 read back. */
   private values(name: keyof Params): Float32Array {
-    return name === 'w3' ? (this.w3.dataSync() as Float32Array) : this.host[name];
+    return name === 'w3' ? this.dense.weights() : this.host[name];
   }
 
   private headFor(n: number): HostHead {

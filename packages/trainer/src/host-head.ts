@@ -3,16 +3,17 @@
  * classes) and the mean softmax cross-entropy, forward and backward. Per batch this is
  * [n, 500] x [500, 2] and a few elementwise passes: a fraction of a millisecond in JavaScript,
  * against some twenty tiny tfjs kernels (each paying the engine's per-op bookkeeping) on the
- * device. The passes run over the hidden layer transposed, [hidden, n], the layout its matmul
- * produces. Sums accumulate in float64 and are rounded to float32 where a tensor or parameter
+ * device. The hidden layer comes and goes as [n, hidden], the dense layer's layout; inside,
+ * the passes run over it transposed, [hidden, n], so that each unit's parameters are read
+ * once. Sums accumulate in float64 and are rounded to float32 where a tensor or parameter
  * receives them.
  */
 export interface HeadGradients {
   /** Mean softmax cross-entropy of the batch. */
   loss: number;
-  /** dL/dz of the hidden layer (before its ReLU), transposed: [hidden, n]. */
-  dz3T: Float32Array;
-  /** The same times the learning rate, untransposed: [n, hidden], for W3's update. */
+  /** dL/dz of the hidden layer (before its ReLU): [n, hidden]. */
+  dz3: Float32Array;
+  /** The same times the learning rate, for W3's update. */
   scaledDz3: Float32Array;
   /** dL/db3, dL/dW4 ([hidden, 2]) and dL/db4. */
   db3: Float64Array;
@@ -22,12 +23,12 @@ export interface HeadGradients {
 
 export class HostHead {
   private readonly a3T: Float32Array;
-  private readonly dz3T: Float32Array;
+  private readonly dz3: Float32Array;
   private readonly scaledDz3: Float32Array;
   private readonly db3: Float64Array;
   private readonly dw4: Float64Array;
   private readonly db4: Float64Array;
-  private readonly logits: Float64Array;
+  private readonly scores: Float64Array;
   private readonly dLogits: Float64Array;
 
   constructor(
@@ -35,28 +36,25 @@ export class HostHead {
     readonly hidden: number,
   ) {
     this.a3T = new Float32Array(capacity * hidden);
-    this.dz3T = new Float32Array(capacity * hidden);
+    this.dz3 = new Float32Array(capacity * hidden);
     this.scaledDz3 = new Float32Array(capacity * hidden);
     this.db3 = new Float64Array(hidden);
     this.dw4 = new Float64Array(hidden * 2);
     this.db4 = new Float64Array(2);
-    this.logits = new Float64Array(capacity * 2);
+    this.scores = new Float64Array(capacity * 2);
     this.dLogits = new Float64Array(capacity * 2);
   }
 
   /**
-   * Forward and backward through the head for a batch of `n` examples, from the hidden
-   * layer's pre-bias outputs transposed (`z3T`, [hidden, n]). The returned arrays are reused by
-   * the next call.
+   * Class scores of a batch of `n` examples from the hidden layer's pre-bias outputs (`z3`,
+   * [n, hidden]): [n, 2], reused by the next call.
    */
-  run(
-    z3T: Float32Array,
+  logits(
+    z3: Float32Array,
     n: number,
-    targets: Float32Array,
     params: { b3: Float32Array; w4: Float32Array; b4: Float32Array },
-    learningRate: number,
-  ): HeadGradients {
-    const { hidden: h, a3T, dz3T, scaledDz3, db3, dw4, db4, logits, dLogits } = this;
+  ): Float64Array {
+    const { hidden: h, a3T, scores: logits } = this;
     const { b3, w4, b4 } = params;
     // Two classes, written out: the loops over them cost more than the arithmetic otherwise.
     for (let i = 0; i < n; i++) {
@@ -68,7 +66,7 @@ export class HostHead {
       const w0 = w4[2 * j]!;
       const w1 = w4[2 * j + 1]!;
       for (let i = 0, at = j * n; i < n; i++, at++) {
-        const z = Math.fround(z3T[at]! + bias);
+        const z = Math.fround(z3[i * h + j]! + bias);
         // ReLU that lets NaN through, as tf.relu does: a diverging run must stay visible.
         const a = z > 0 || z !== z ? z : 0;
         a3T[at] = a;
@@ -76,6 +74,24 @@ export class HostHead {
         logits[2 * i + 1]! += a * w1;
       }
     }
+    return logits.subarray(0, 2 * n);
+  }
+
+  /**
+   * Forward and backward through the head for a batch of `n` examples, from the hidden
+   * layer's pre-bias outputs (`z3`, [n, hidden]). The returned arrays are reused by the next
+   * call.
+   */
+  run(
+    z3: Float32Array,
+    n: number,
+    targets: Float32Array,
+    params: { b3: Float32Array; w4: Float32Array; b4: Float32Array },
+    learningRate: number,
+  ): HeadGradients {
+    const { hidden: h, a3T, dz3, scaledDz3, db3, dw4, db4, dLogits } = this;
+    const { w4 } = params;
+    const logits = this.logits(z3, n, params);
 
     let lossSum = 0;
     db4[0] = 0;
@@ -110,7 +126,7 @@ export class HostHead {
         g1 += a * d1;
         // The ReLU passes the gradient where its output is positive (tf.step's convention).
         const g = a > 0 ? Math.fround(d0 * w0 + d1 * w1) : a === a ? 0 : a;
-        dz3T[at] = g;
+        dz3[i * h + j] = g;
         scaledDz3[i * h + j] = learningRate * g;
         bias += g;
       }
@@ -120,7 +136,7 @@ export class HostHead {
     }
     return {
       loss: lossSum / n,
-      dz3T: dz3T.subarray(0, n * h),
+      dz3: dz3.subarray(0, n * h),
       scaledDz3: scaledDz3.subarray(0, n * h),
       db3,
       dw4,

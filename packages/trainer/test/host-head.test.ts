@@ -28,7 +28,7 @@ describe('HostHead', () => {
     await selectBackend('cpu');
   });
 
-  const z3T = uniform(hidden * n, 1, 'z3');
+  const z3Values = uniform(n * hidden, 1, 'z3');
   const params = {
     b3: uniform(hidden, 0.3, 'b3'),
     w4: uniform(hidden * 2, 0.5, 'w4'),
@@ -40,9 +40,9 @@ describe('HostHead', () => {
 
   it('gives the loss and gradients tfjs autograd gives', () => {
     const lr = Math.fround(0.05);
-    const got = new HostHead(n, hidden).run(z3T, n, targets, params, lr);
+    const got = new HostHead(n, hidden).run(z3Values, n, targets, params, lr);
 
-    const z3 = tf.transpose(tf.tensor2d(z3T, [hidden, n]));
+    const z3 = tf.tensor2d(z3Values, [n, hidden]);
     const y = tf.tensor2d(targets, [n, 2]);
     const b3 = tf.tensor1d(params.b3);
     const w4 = tf.tensor2d(params.w4, [hidden, 2]);
@@ -56,7 +56,7 @@ describe('HostHead', () => {
     const [dz3, db3, dw4, db4] = grads as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
 
     expect(Math.abs(got.loss - value.dataSync()[0]!)).toBeLessThan(1e-6);
-    expectClose(got.dz3T, tf.transpose(dz3).dataSync(), 'dz3T');
+    expectClose(got.dz3, dz3.dataSync(), 'dz3');
     expectClose(got.scaledDz3, tf.mul(dz3, lr).dataSync(), 'scaledDz3');
     expectClose(got.db3, db3.dataSync(), 'db3');
     expectClose(got.dw4, dw4.dataSync(), 'dw4');
@@ -64,8 +64,24 @@ describe('HostHead', () => {
     tf.dispose([z3, y, b3, w4, b4, value, ...grads]);
   });
 
+  it('gives the class scores tfjs gives, without a backward pass', () => {
+    const got = new HostHead(n, hidden).logits(z3Values, n, params);
+    const expected = tf.tidy(() =>
+      tf
+        .add(
+          tf.matMul(
+            tf.relu(tf.add(tf.tensor2d(z3Values, [n, hidden]), tf.tensor1d(params.b3))),
+            tf.tensor2d(params.w4, [hidden, 2]),
+          ),
+          tf.tensor1d(params.b4),
+        )
+        .dataSync(),
+    );
+    expectClose(got, expected, 'logits');
+  });
+
   it('lets a NaN through to the loss, so a diverging run is seen to diverge', () => {
-    const poisoned = z3T.slice();
+    const poisoned = z3Values.slice();
     poisoned[7] = NaN;
     const got = new HostHead(n, hidden).run(poisoned, n, targets, params, 0.01);
     expect(got.loss).toBeNaN();
@@ -73,12 +89,12 @@ describe('HostHead', () => {
 
   it('serves a smaller batch from buffers made for a larger one', () => {
     const head = new HostHead(n, hidden);
-    head.run(z3T, n, targets, params, 0.01);
-    const small = z3T.subarray(0, hidden * 2);
+    head.run(z3Values, n, targets, params, 0.01);
+    const small = z3Values.subarray(0, hidden * 2);
     const reused = head.run(small, 2, targets, params, 0.01);
     const fresh = new HostHead(2, hidden).run(small, 2, targets, params, 0.01);
     expect(reused.loss).toBe(fresh.loss);
-    expect(Array.from(reused.dz3T)).toEqual(Array.from(fresh.dz3T));
+    expect(Array.from(reused.dz3)).toEqual(Array.from(fresh.dz3));
     expect(Array.from(reused.dw4)).toEqual(Array.from(fresh.dw4));
   });
 });
