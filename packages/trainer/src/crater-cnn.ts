@@ -5,6 +5,7 @@ import { DenseLayer } from './dense-layer.js';
 import { glorotLimit, reinitialiseUnits } from './glorot.js';
 import { HostHead } from './host-head.js';
 import { PatchBatch } from './patch-batch.js';
+import { readTensorInto } from './read-tensor-into.js';
 
 /** The crater CNN of METHOD.md: two 4x4 convolutions of 20 filters, dense 500, dense 2. */
 export const CRATER_CNN = { filters: 20, kernel: 4, hidden: 500, classes: 2 } as const;
@@ -75,7 +76,7 @@ export class CraterCnn {
       b4: read(params.b4),
     };
     const [flat, hidden] = params.w3.shape;
-    this.dense = new DenseLayer(flat, hidden);
+    this.dense = DenseLayer.acquire(flat, hidden);
     this.dense.setWeights(read(params.w3));
   }
 
@@ -149,8 +150,8 @@ export class CraterCnn {
   /** Class scores for a batch [n, size, size, 1]. */
   logits(x: tf.Tensor4D): tf.Tensor2D {
     const n = x.shape[0];
-    const flat = tf.tidy(() => this.convolutions(x).a2.dataSync() as Float32Array);
-    const scores = this.headFor(n).logits(this.dense.forward(flat, n), n, this.host);
+    tf.tidy(() => readTensorInto(this.convolutions(x).a2, this.dense.inputRows(n)));
+    const scores = this.headFor(n).logits(this.dense.forward(n), n, this.host);
     return tf.tensor2d(Float32Array.from(scores), [n, CRATER_CNN.classes]);
   }
 
@@ -202,7 +203,8 @@ export class CraterCnn {
         positions,
       ]);
       const { a1, a2 } = this.convolutions(x);
-      const z3 = this.dense.forward(a2.dataSync() as Float32Array, n);
+      readTensorInto(a2, this.dense.inputRows(n));
+      const z3 = this.dense.forward(n);
       head3 = head.run(z3, n, batch.targets, host, lr);
       loss = head3.loss;
       // W3 - flat^T (lr dz3): the learning rate goes on the small operand, saving a pass over W3.
@@ -274,8 +276,10 @@ export class CraterCnn {
     return hash.digest('hex');
   }
 
-  /** Holds no backend memory between steps: nothing to release; kept for callers' symmetry. */
-  dispose(): void {}
+  /** Gives the dense layer's memory back for the next model; the model is unusable after. */
+  dispose(): void {
+    this.dense.release();
+  }
 
   /** A parameter's values in its tfjs layout: the host's array, or W3 read back. */
   private values(name: keyof Params): Float32Array {

@@ -53,14 +53,34 @@ interface Layout {
   end: number;
 }
 
+/** Layers given back with `release()`, by shape, for the next model of a process. */
+const released = new Map<string, DenseLayer[]>();
+
 /**
  * A fully connected layer without bias or activation, z = x W, whose weights live in a
  * WebAssembly module of its own (wasm/dense-layer.c): forward, then backward with the SGD
  * update of W in place. W is kept in the kernels' panel layout; `weights()` and
  * `setWeights()` speak tfjs's [inputs, outputs]. The arrays `forward` and `backward` return
  * are views into the module's memory, valid until the next call.
+ *
+ * A layer's memory (some 13 MB once it has served an evaluation batch) goes back only when the
+ * garbage collector finalises its instance, long after a trial ends: `acquire` and `release`
+ * let a process that trains trial after trial reuse one instead.
  */
 export class DenseLayer {
+  /** A released layer of this shape, else a new one; its weights are whatever they were. */
+  static acquire(inputs: number, outputs: number): DenseLayer {
+    return released.get(`${inputs}x${outputs}`)?.pop() ?? new DenseLayer(inputs, outputs);
+  }
+
+  /** Gives the layer back for `acquire`; the caller must not use it afterwards. */
+  release(): void {
+    const key = `${this.inputs}x${this.outputs}`;
+    const free = released.get(key) ?? [];
+    if (!free.includes(this)) free.push(this);
+    released.set(key, free);
+  }
+
   private readonly exports: DenseLayerExports;
   private readonly weightsAt: number;
   private readonly panelsSize: number;
@@ -118,12 +138,21 @@ export class DenseLayer {
     return true;
   }
 
-  /** z = x W for `n` rows of x ([n, inputs]); returns z, [n, outputs]. */
-  forward(x: Float32Array, n: number): Float32Array {
+  /**
+   * The layer's input buffer for `n` rows, [n, inputs]: fill it, then call `forward(n)`. Filling
+   * it in place spares a copy of the activations, which would be garbage every step.
+   */
+  inputRows(n: number): Float32Array {
+    this.ensureCapacity(n);
+    const at = this.layout.x / 4;
+    return this.f32.subarray(at, at + n * this.inputs);
+  }
+
+  /** z = x W for the `n` rows of x in `inputRows(n)`; returns z, [n, outputs]. */
+  forward(n: number): Float32Array {
     const { inputs, outputs } = this;
     this.ensureCapacity(n);
     const { x: xAt, z: zAt } = this.layout;
-    this.f32.set(x.subarray(0, n * inputs), xAt / 4);
     this.exports.dense_forward(xAt, this.weightsAt, zAt, n, inputs, outputs);
     this.rows = n;
     return this.f32.subarray(zAt / 4, zAt / 4 + n * outputs);

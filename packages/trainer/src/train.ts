@@ -36,7 +36,9 @@ interface RunStart {
 
 /** PRNG stream names: changing one changes results, so bump TRAINER_VERSION with it. */
 const STREAMS = { init: 'trainer/init', dataOrder: 'trainer/data-order' } as const;
-const EVAL_BATCH = 512;
+// Evaluation batches: buffers sized for the largest (the dense layer's, the head's) stay for the
+// whole run, so a modest size keeps a trial process small.
+const EVAL_BATCH = 128;
 
 /**
  * Trains the crater CNN once, with RandomOut when `config.randomout` is set, on the

@@ -119,7 +119,8 @@ describe('DenseLayer', () => {
     const x = uniform(n * ins, 1, 'x');
     const layer = new DenseLayer(ins, outs);
     layer.setWeights(w);
-    const z = layer.forward(x, n);
+    layer.inputRows(n).set(x);
+    const z = layer.forward(n);
     expect(Array.from(z)).toEqual(Array.from(referenceForward(x, w, n, ins, outs)));
     expect(relativeError(z, float64Product(x, w, n, ins, outs))).toBeLessThan(1e-5);
   });
@@ -134,7 +135,8 @@ describe('DenseLayer', () => {
       const scaled = dz.map((g) => f(g * f(0.05)));
       const layer = new DenseLayer(ins, outs);
       layer.setWeights(w);
-      layer.forward(x, n);
+      layer.inputRows(n).set(x);
+      layer.forward(n);
       const dx = layer.backward(dz, scaled, n);
 
       expect(Array.from(dx)).toEqual(Array.from(referenceInputGradient(dz, w, n, ins, outs)));
@@ -153,7 +155,8 @@ describe('DenseLayer', () => {
     layer.setWeights(w);
     expectSameFloats(layer.weights(), w);
     const x = uniform(512 * 1620, 1, 'x');
-    const z = layer.forward(x, 512);
+    layer.inputRows(512).set(x);
+    const z = layer.forward(512);
     expectSameFloats(layer.weights(), w);
     expect(Array.from(z.subarray(0, 3 * 500))).toEqual(
       Array.from(referenceForward(x.subarray(0, 3 * 1620), w, 3, 1620, 500)),
@@ -175,7 +178,8 @@ describe('DenseLayer', () => {
     const layer = new DenseLayer(8, 12);
     expect(() => layer.setWeights(new Float32Array(95))).toThrow(/95 values for 8x12/);
     layer.setWeights(uniform(96, 0.06, 'w'));
-    layer.forward(uniform(3 * 8, 1, 'x'), 3);
+    layer.inputRows(3).set(uniform(3 * 8, 1, 'x'));
+    layer.forward(3);
     expect(() => layer.backward(new Float32Array(24), new Float32Array(24), 2)).toThrow(
       /backward of 2 rows after a forward of 3/,
     );
