@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError } from './errors/index.js';
 import { TRAINER_VERSION } from './trainer-version.js';
-import { registerWasmConv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 
 import { BACKEND_CHOICES, type BackendChoice, type BackendName } from './backend-choice.js';
 
@@ -43,7 +42,6 @@ async function loadWasm(): Promise<void> {
   // One thread per trial: results must not depend on the machine's core count, and a worker
   // runs one trial per core.
   wasm.setThreadsCount(1);
-  registerWasmConv2dBackpropFilter();
 }
 
 async function loadCpu(): Promise<void> {

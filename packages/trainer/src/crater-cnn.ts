@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RandomStream } from '@seedsweep/prng';
-import { DenseLayer } from './dense-layer.js';
 import { glorotLimit, reinitialiseUnits } from './glorot.js';
 import { HostHead } from './host-head.js';
+import { MiddleLayers, type ConvGradients } from './middle-layers.js';
 import { PatchBatch } from './patch-batch.js';
 import { readTensorInto } from './read-tensor-into.js';
 
@@ -31,7 +31,7 @@ const PARAM_ORDER: readonly (keyof Params)[] = ['w1', 'b1', 'w2', 'b2', 'w3', 'b
 
 /**
  * The parameters held as plain arrays, in their tfjs layouts (w1 [k, k, 1, f] is also
- * [k*k, f]); W3 lives in its DenseLayer.
+ * [k*k, f]); W3 lives in the MiddleLayers.
  */
 type HostParams = Record<Exclude<keyof Params, 'w3'>, Float32Array>;
 
@@ -44,16 +44,17 @@ export interface StepOutput {
 
 /**
  * Forward and backward passes written out by hand: no autograd tape, fused bias + ReLU. The
- * convolutions run on the backend. The 1620x500 layer, nine tenths of the weights and over
- * half the arithmetic, runs in its own WebAssembly kernels (DenseLayer), which update W3 in
- * place: on the wasm backend XNNPACK handles a batch of 32 against those weights poorly, and
- * keeping them as tensors costs a new W3 every step. The other parameters, 8,000 values in
- * all, live on the host, where their updates cost less than the per-kernel overhead of doing
- * them as tensors.
+ * first convolution runs on the tfjs backend. The second and the 1620x500 layer, nearly all
+ * the arithmetic, run in WebAssembly kernels of our own (MiddleLayers), which update W3 in
+ * place: on the wasm backend XNNPACK handles a batch of 32 against those weights poorly,
+ * keeping them as tensors costs a new W3 every step, and the convolution's gradients take a
+ * dozen kernels there. The head and the parameters other than W3, 8,000 values in all, live
+ * on the host, where their updates cost less than the per-kernel overhead of doing them as
+ * tensors.
  */
 export class CraterCnn {
   private readonly host: HostParams;
-  private readonly dense: DenseLayer;
+  private readonly layers: MiddleLayers;
   private head: HostHead | null = null;
 
   /** Takes ownership of `params` (tfjs layouts). */
@@ -75,9 +76,9 @@ export class CraterCnn {
       w4: read(params.w4),
       b4: read(params.b4),
     };
-    const [flat, hidden] = params.w3.shape;
-    this.dense = DenseLayer.acquire(flat, hidden);
-    this.dense.setWeights(read(params.w3));
+    const side = inputSize - CRATER_CNN.kernel + 1;
+    this.layers = MiddleLayers.acquire(side, CRATER_CNN.hidden);
+    this.layers.setDenseWeights(read(params.w3));
   }
 
   /** Glorot-uniform weights drawn from `stream` in the order w1, w2, w3, w4; zero biases. */
@@ -150,16 +151,18 @@ export class CraterCnn {
   /** Class scores for a batch [n, size, size, 1]. */
   logits(x: tf.Tensor4D): tf.Tensor2D {
     const n = x.shape[0];
-    tf.tidy(() => readTensorInto(this.convolutions(x).a2, this.dense.inputRows(n)));
-    const scores = this.headFor(n).logits(this.dense.forward(n), n, this.host);
+    const { layers, host } = this;
+    tf.tidy(() => readTensorInto(this.firstConvolution(x), layers.convInput(n)));
+    layers.forwardConv(n, host.w2, host.b2);
+    const scores = this.headFor(n).logits(layers.forwardDense(n), n, host);
     return tf.tensor2d(Float32Array.from(scores), [n, CRATER_CNN.classes]);
   }
 
-  /** Both convolutions with their bias and ReLU. */
-  private convolutions(x: tf.Tensor4D) {
+  /** The first convolution with its bias and ReLU, on the backend. */
+  private firstConvolution(x: tf.Tensor4D): tf.Tensor4D {
     const { filters: f, kernel: k } = CRATER_CNN;
-    const { w1, b1, w2, b2 } = this.host;
-    const a1 = tf.fused.conv2d({
+    const { w1, b1 } = this.host;
+    return tf.fused.conv2d({
       x,
       filter: tf.tensor4d(w1, [k, k, 1, f]),
       bias: tf.tensor1d(b1),
@@ -167,22 +170,13 @@ export class CraterCnn {
       strides: 1,
       pad: 'valid',
     });
-    const a2 = tf.fused.conv2d({
-      x: a1,
-      filter: tf.tensor4d(w2, [k, k, f, f]),
-      bias: tf.tensor1d(b2),
-      activation: 'relu',
-      strides: 1,
-      pad: 'valid',
-    });
-    return { a1, a2 };
   }
 
   /**
-   * One step of plain SGD on `batch`. The convolutions run on the backend, the 1620x500 layer
-   * in its kernels; the head (hidden bias and ReLU, output layer, loss) and the remaining
-   * updates run on the host, which holds those parameters. A step reads back from the backend
-   * only the second convolution's output and the two filter gradients.
+   * One step of plain SGD on `batch`. The first convolution runs on the backend, the second
+   * and the 1620x500 layer in their kernels; the head (hidden bias and ReLU, output layer,
+   * loss) and the remaining updates run on the host, which holds those parameters. A step
+   * reads back from the backend only the first convolution's output and filter gradient.
    */
   step(batch: PatchBatch, learningRate: number, norm: CgnNorm): StepOutput {
     const { filters: f, kernel: k } = CRATER_CNN;
@@ -190,34 +184,30 @@ export class CraterCnn {
     const lr = Math.fround(learningRate);
     const host = this.host;
     const head = this.headFor(n);
-    let loss = NaN;
+    const { layers } = this;
     let dw1b!: Float32Array;
-    let dw2!: Float32Array;
-    let db2!: Float32Array;
     let head3!: ReturnType<HostHead['run']>;
+    let conv2!: ConvGradients;
     tf.tidy(() => {
       const size = this.inputSize;
       const x = tf.tensor4d(batch.pixels.subarray(0, n * size * size), [n, size, size, 1]);
+      const a1 = this.firstConvolution(x);
+      readTensorInto(a1, layers.convInput(n));
+      layers.forwardConv(n, host.w2, host.b2);
+      head3 = head.run(layers.forwardDense(n), n, batch.targets, host, lr);
+      // W3 - flat^T (lr dz3): the learning rate goes on the small operand, saving a pass over W3.
+      layers.backwardDense(head3.dz3, head3.scaledDz3, n);
+      conv2 = layers.backwardConv(n);
+      const dz1 = tf.mul(tf.tensor4d(conv2.da1, a1.shape), tf.step(a1));
       const colsT = tf.tensor2d(batch.colsT.subarray(0, positions * (taps + 1)), [
         taps + 1,
         positions,
       ]);
-      const { a1, a2 } = this.convolutions(x);
-      readTensorInto(a2, this.dense.inputRows(n));
-      const z3 = this.dense.forward(n);
-      head3 = head.run(z3, n, batch.targets, host, lr);
-      loss = head3.loss;
-      // W3 - flat^T (lr dz3): the learning rate goes on the small operand, saving a pass over W3.
-      const dFlat = this.dense.backward(head3.dz3, head3.scaledDz3, n);
-
-      const dz2 = tf.mul(tf.tensor4d(dFlat, a2.shape), tf.step(a2)) as tf.Tensor4D;
-      db2 = tf.sum(dz2, [0, 1, 2]).dataSync() as Float32Array;
-      dw2 = conv2dFilterGradient(a1, dz2, [k, k, f, f]).dataSync() as Float32Array;
-      const da1 = conv2dInputGradient(dz2, tf.tensor4d(rotatedFilter(host.w2, k, f), [k, k, f, f]));
-      const dz1 = tf.mul(da1, tf.step(a1));
       // [taps + 1, positions] x [positions, f]: dW1 in its rows, db1 in the row of ones.
       dw1b = tf.matMul(colsT, tf.reshape(dz1, [positions, f])).dataSync() as Float32Array;
     });
+    // The views into the kernels' memory are read before their next call.
+    const { dw2, db2 } = conv2;
 
     const cgn = new Float32Array(2 * f);
     filterCgn(dw1b, taps, f, norm, cgn, 0);
@@ -229,7 +219,7 @@ export class CraterCnn {
     sgd(host.b3, head3.db3, lr);
     sgd(host.w4, head3.dw4, lr);
     sgd(host.b4, head3.db4, lr);
-    return { loss, cgn };
+    return { loss: head3.loss, cgn };
   }
 
   /** Re-initialises the weights (not the biases) of the given filters of one layer. */
@@ -263,7 +253,7 @@ export class CraterCnn {
     for (const name of PARAM_ORDER) {
       if (name !== 'w3' && !this.values(name).every(Number.isFinite)) return false;
     }
-    return this.dense.allFinite();
+    return this.layers.denseWeightsFinite();
   }
 
   /** SHA-256 over every parameter's float32 bytes, in a fixed order. */
@@ -278,12 +268,12 @@ export class CraterCnn {
 
   /** Gives the dense layer's memory back for the next model; the model is unusable after. */
   dispose(): void {
-    this.dense.release();
+    this.layers.release();
   }
 
   /** A parameter's values in its tfjs layout: the host's array, or W3 read back. */
   private values(name: keyof Params): Float32Array {
-    return name === 'w3' ? this.dense.weights() : this.host[name];
+    return name === 'w3' ? this.layers.denseWeights() : this.host[name];
   }
 
   private headFor(n: number): HostHead {
@@ -318,57 +308,4 @@ function filterCgn(
     }
     out[offset + u] = s;
   }
-}
-
-/**
- * The filter rotated by 180 degrees with its channel axes swapped, [kh, kw, out, in]: what the
- * input gradient convolves with. Built on the host, where W2 lives: the wasm Reverse and
- * Transpose kernels take half a millisecond over these 6400 values.
- */
-function rotatedFilter(w: Float32Array, k: number, f: number): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let kh = 0; kh < k; kh++) {
-    for (let kw = 0; kw < k; kw++) {
-      const src = ((k - 1 - kh) * k + (k - 1 - kw)) * f * f;
-      const dst = (kh * k + kw) * f * f;
-      for (let ci = 0; ci < f; ci++) {
-        for (let co = 0; co < f; co++) out[dst + co * f + ci] = w[src + ci * f + co]!;
-      }
-    }
-  }
-  return out;
-}
-
-/** dL/dW of a stride-1 valid convolution; on wasm this runs our registered kernel. */
-function conv2dFilterGradient(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  filterShape: [number, number, number, number],
-): tf.Tensor4D {
-  return tf.engine().runKernel(
-    tf.Conv2DBackpropFilter,
-    { x, dy } as unknown as tf.NamedTensorMap,
-    {
-      strides: [1, 1],
-      pad: 'valid',
-      dataFormat: 'NHWC',
-      dimRoundingMode: undefined,
-      filterShape,
-    } as unknown as tf.NamedAttrMap,
-  ) as tf.Tensor4D;
-}
-
-/**
- * dL/dx of a stride-1 valid convolution, as a "full" convolution of dy with the rotated filter
- * (see rotatedFilter): an XNNPACK convolution on wasm, where Conv2DBackpropInput runs a naive
- * loop twenty times slower.
- */
-function conv2dInputGradient(dy: tf.Tensor4D, rotated: tf.Tensor4D): tf.Tensor4D {
-  const [kh, kw] = rotated.shape;
-  return tf.conv2d(dy, rotated, 1, [
-    [0, 0],
-    [kh - 1, kh - 1],
-    [kw - 1, kw - 1],
-    [0, 0],
-  ]);
 }

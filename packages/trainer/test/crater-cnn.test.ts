@@ -5,6 +5,7 @@ import { RandomStream } from '@seedsweep/prng';
 import { selectBackend } from '../src/backend.js';
 import { CraterCnn } from '../src/crater-cnn.js';
 import { PatchBatch } from '../src/patch-batch.js';
+import { registerWasmConv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 
 type Snapshot = ReturnType<CraterCnn['snapshot']>;
 let variableCount = 0;
@@ -69,6 +70,7 @@ describe.each(['cpu', 'wasm'] as const)('CraterCnn on %s', (backend) => {
 
   beforeAll(async () => {
     await selectBackend(backend);
+    if (backend === 'wasm') registerWasmConv2dBackpropFilter();
     const stream = RandomStream.derive(9, 'cnn-test');
     const pixels = new Float32Array(8 * 15 * 15);
     stream.fillUniform(pixels, 2);
