@@ -56,8 +56,11 @@ async function get(path: string) {
   };
 }
 
-/** Node processes this process started and that still run (BullMQ keeps its sandboxes), with their niceness. */
-function childNodeProcesses(): { pid: number; nice: number }[] {
+/**
+ * Node processes this process started and that still run (BullMQ keeps its sandboxes), with
+ * their niceness and scheduling policy (0: normal, 5: SCHED_IDLE).
+ */
+function childNodeProcesses(): { pid: number; nice: number; policy: number }[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((pid) => {
@@ -71,7 +74,9 @@ function childNodeProcesses(): { pid: number; nice: number }[] {
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const isChild = Number(fields[1]) === process.pid && name.startsWith('node');
-      return isChild ? [{ pid: Number(pid), nice: Number(fields[16]) }] : [];
+      // Fields 19 (nice) and 41 (policy) of proc(5), counted from field 3 here.
+      const found = { pid: Number(pid), nice: Number(fields[16]), policy: Number(fields[38]) };
+      return isChild ? [found] : [];
     });
 }
 
@@ -188,11 +193,16 @@ describe('a sweep, end to end', () => {
     await untilEnd(wider.body.id as string);
     expect((await stack.store.counters()).results).toBe(14);
 
-    // The trial processes lowered their priority (TRIAL_NICE, default 10); this one did not.
+    // The trial processes lowered their priority (TRIAL_NICE, default 10) and run under
+    // SCHED_IDLE (TRIAL_SCHEDULING, default idle); this one did neither.
     const trialProcesses = childNodeProcesses();
     expect(trialProcesses.length).toBeGreaterThan(0);
     const expected = Math.max(10, os.getPriority());
-    expect(trialProcesses.map((p) => p.nice)).toEqual(trialProcesses.map(() => expected));
+    expect(trialProcesses.map((p) => [p.nice, p.policy])).toEqual(
+      trialProcesses.map(() => [expected, 5]),
+    );
+    const self = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
+    expect(Number(self.slice(self.lastIndexOf(')') + 2).split(' ')[38])).toBe(0);
   });
 
   it('cancels: trials another live sweep needs are kept, the rest removed or stopped', async () => {

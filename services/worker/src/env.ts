@@ -46,6 +46,13 @@ export const envSchema = z.object({
    * leaves the worker's lock renewals, Redis and an API on the same host their turn.
    */
   TRIAL_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * `idle`: trial processes also run under Linux's SCHED_IDLE policy (set with util-linux's
+   * chrt), so they get a core only when nothing else on the host wants it: an API, Redis or a
+   * desktop beside the workers answer as if no training ran, and a dedicated node loses
+   * nothing. `normal`: niceness only.
+   */
+  TRIAL_SCHEDULING: z.enum(['idle', 'normal']).default('idle'),
   /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   /** Address the health endpoints listen on. */
@@ -70,6 +77,7 @@ export interface WorkerEnv {
   checkpointMaxAgeMs: number;
   checkpointMaxBytes: number;
   trialNice: number;
+  trialScheduling: 'idle' | 'normal';
   health: { port: number; host: string } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -104,6 +112,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
     checkpointMaxAgeMs: e.CHECKPOINT_MAX_AGE_HOURS * 3_600_000,
     checkpointMaxBytes: e.CHECKPOINT_MAX_MB * 1024 * 1024,
     trialNice: e.TRIAL_NICE,
+    trialScheduling: e.TRIAL_SCHEDULING,
     health: e.HEALTH_PORT > 0 ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : null,
     logLevel: e.LOG_LEVEL,
   };
