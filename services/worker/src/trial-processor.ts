@@ -54,7 +54,9 @@ function lowerPriority(nice: number): void {
  */
 function scheduleIdle(log: { warn(obj: object, msg: string): void }): void {
   try {
-    execFileSync('chrt', ['--idle', '--pid', '0', String(process.pid)], { stdio: 'ignore' });
+    execFileSync('chrt', ['--all-tasks', '--idle', '--pid', '0', String(process.pid)], {
+      stdio: 'ignore',
+    });
   } catch (error) {
     log.warn(
       { err: error },
