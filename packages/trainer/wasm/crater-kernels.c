@@ -39,6 +39,34 @@ typedef v128_t f4;
 #define load(p) wasm_v128_load(p)
 #define store(p, v) wasm_v128_store(p, v)
 
+/* c_rv += a_r * b_v for rows r = 0..3 and vectors v = 0, 1: the 4x2 blocks' inner step. */
+#define ACCUMULATE_4X2(a0, a1, a2, a3, b0, b1) \
+  do {                                           \
+    c00 = add(c00, mul(a0, b0));                 \
+    c01 = add(c01, mul(a0, b1));                 \
+    c10 = add(c10, mul(a1, b0));                 \
+    c11 = add(c11, mul(a1, b1));                 \
+    c20 = add(c20, mul(a2, b0));                 \
+    c21 = add(c21, mul(a2, b1));                 \
+    c30 = add(c30, mul(a3, b0));                 \
+    c31 = add(c31, mul(a3, b1));                 \
+  } while (0)
+
+/* p_v += x * w_v and q_v += y * w_v for the 5 vectors of 20 channels. */
+#define ACCUMULATE_2X5(x, y, w0, w1, w2, w3, w4) \
+  do {                                            \
+    p0 = add(p0, mul(x, w0));                     \
+    p1 = add(p1, mul(x, w1));                     \
+    p2 = add(p2, mul(x, w2));                     \
+    p3 = add(p3, mul(x, w3));                     \
+    p4 = add(p4, mul(x, w4));                     \
+    q0 = add(q0, mul(y, w0));                     \
+    q1 = add(q1, mul(y, w1));                     \
+    q2 = add(q2, mul(y, w2));                     \
+    q3 = add(q3, mul(y, w3));                     \
+    q4 = add(q4, mul(y, w4));                     \
+  } while (0)
+
 /* z[r][0..8] for r < rows <= 4: a panel's 8 columns. Missing rows repeat row 0, unstored. */
 static void forward_block(const float *x, const float *panel, float *z, int rows, int in,
                           int out, int width) {
@@ -50,14 +78,7 @@ static void forward_block(const float *x, const float *panel, float *z, int rows
     const float *wk = panel + k * 8;
     f4 b0 = load(wk), b1 = load(wk + 4);
     f4 a0 = splat(x0[k]), a1 = splat(x1[k]), a2 = splat(x2[k]), a3 = splat(x3[k]);
-    c00 = add(c00, mul(a0, b0));
-    c01 = add(c01, mul(a0, b1));
-    c10 = add(c10, mul(a1, b0));
-    c11 = add(c11, mul(a1, b1));
-    c20 = add(c20, mul(a2, b0));
-    c21 = add(c21, mul(a2, b1));
-    c30 = add(c30, mul(a3, b0));
-    c31 = add(c31, mul(a3, b1));
+    ACCUMULATE_4X2(a0, a1, a2, a3, b0, b1);
   }
   f4 c[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
   for (int r = 0; r < rows; r++) {
@@ -98,40 +119,19 @@ static void input_gradient_block(const float *dz, const float *row, float *dx, i
   for (; j + 8 <= out; j += 8, wp += 8 * in) {
     f4 b0 = load(wp), b1 = load(wp + 8);
     f4 a0 = load(d0 + j), a1 = load(d1 + j), a2 = load(d2 + j), a3 = load(d3 + j);
-    c00 = add(c00, mul(a0, b0));
-    c01 = add(c01, mul(a0, b1));
-    c10 = add(c10, mul(a1, b0));
-    c11 = add(c11, mul(a1, b1));
-    c20 = add(c20, mul(a2, b0));
-    c21 = add(c21, mul(a2, b1));
-    c30 = add(c30, mul(a3, b0));
-    c31 = add(c31, mul(a3, b1));
+    ACCUMULATE_4X2(a0, a1, a2, a3, b0, b1);
     b0 = load(wp + 4);
     b1 = load(wp + 12);
     a0 = load(d0 + j + 4);
     a1 = load(d1 + j + 4);
     a2 = load(d2 + j + 4);
     a3 = load(d3 + j + 4);
-    c00 = add(c00, mul(a0, b0));
-    c01 = add(c01, mul(a0, b1));
-    c10 = add(c10, mul(a1, b0));
-    c11 = add(c11, mul(a1, b1));
-    c20 = add(c20, mul(a2, b0));
-    c21 = add(c21, mul(a2, b1));
-    c30 = add(c30, mul(a3, b0));
-    c31 = add(c31, mul(a3, b1));
+    ACCUMULATE_4X2(a0, a1, a2, a3, b0, b1);
   }
   if (j < out) { /* a half panel: 4 columns */
     f4 b0 = load(wp), b1 = load(wp + 8);
     f4 a0 = load(d0 + j), a1 = load(d1 + j), a2 = load(d2 + j), a3 = load(d3 + j);
-    c00 = add(c00, mul(a0, b0));
-    c01 = add(c01, mul(a0, b1));
-    c10 = add(c10, mul(a1, b0));
-    c11 = add(c11, mul(a1, b1));
-    c20 = add(c20, mul(a2, b0));
-    c21 = add(c21, mul(a2, b1));
-    c30 = add(c30, mul(a3, b0));
-    c31 = add(c31, mul(a3, b1));
+    ACCUMULATE_4X2(a0, a1, a2, a3, b0, b1);
   }
   f4 c[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
   for (int r = 0; r < rows; r++) {
@@ -149,14 +149,7 @@ static void update_block(const float *x, const float *s, float *panel_rows, int 
     const float *xi = x + i * in, *si = s + i * out;
     f4 b0 = load(si), b1 = width == 8 ? load(si + 4) : splat(0);
     f4 a0 = splat(xi[0]), a1 = splat(xi[1]), a2 = splat(xi[2]), a3 = splat(xi[3]);
-    c00 = add(c00, mul(a0, b0));
-    c01 = add(c01, mul(a0, b1));
-    c10 = add(c10, mul(a1, b0));
-    c11 = add(c11, mul(a1, b1));
-    c20 = add(c20, mul(a2, b0));
-    c21 = add(c21, mul(a2, b1));
-    c30 = add(c30, mul(a3, b0));
-    c31 = add(c31, mul(a3, b1));
+    ACCUMULATE_4X2(a0, a1, a2, a3, b0, b1);
   }
   float *w = panel_rows;
   store(w, sub(load(w), c00));
@@ -216,16 +209,7 @@ static void conv_forward_pair(const float *a_row, const float *w, const float *b
       f4 w0 = load(wt), w1 = load(wt + 4), w2 = load(wt + 8), w3 = load(wt + 12),
          w4 = load(wt + 16);
       f4 x = splat(a0[t]), y = splat(a1[t]);
-      p0 = add(p0, mul(x, w0));
-      p1 = add(p1, mul(x, w1));
-      p2 = add(p2, mul(x, w2));
-      p3 = add(p3, mul(x, w3));
-      p4 = add(p4, mul(x, w4));
-      q0 = add(q0, mul(y, w0));
-      q1 = add(q1, mul(y, w1));
-      q2 = add(q2, mul(y, w2));
-      q3 = add(q3, mul(y, w3));
-      q4 = add(q4, mul(y, w4));
+      ACCUMULATE_2X5(x, y, w0, w1, w2, w3, w4);
     }
   }
   store(out, relu_keep_nan(add(p0, load(b))));
@@ -304,16 +288,7 @@ void conv_backward(const float *x, const float *y, float *dy, const float *w, fl
             f4 d0 = load(dzp), d1 = load(dzp + 4), d2 = load(dzp + 8), d3 = load(dzp + 12),
                d4 = load(dzp + 16);
             f4 u = splat(xs[ow * CH]), v = splat(xs[ow * CH + 1]);
-            p0 = add(p0, mul(u, d0));
-            p1 = add(p1, mul(u, d1));
-            p2 = add(p2, mul(u, d2));
-            p3 = add(p3, mul(u, d3));
-            p4 = add(p4, mul(u, d4));
-            q0 = add(q0, mul(v, d0));
-            q1 = add(q1, mul(v, d1));
-            q2 = add(q2, mul(v, d2));
-            q3 = add(q3, mul(v, d3));
-            q4 = add(q4, mul(v, d4));
+            ACCUMULATE_2X5(u, v, d0, d1, d2, d3, d4);
           }
         }
       }
