@@ -215,8 +215,9 @@ describe.sequential('chaos', () => {
     const startedAt = Date.now();
     const cluster = await ChaosCluster.start({ workers: 2, aggregators: 1 });
     try {
-      // A baseline of about 15 s, and a RandomOut cell whose tau never fires: it takes the
-      // baseline's result once that is written.
+      // A baseline of about 20 s, and a RandomOut cell whose tau never fires: it takes the
+      // baseline's result once that is written. The baseline must outlast the 5 s lock and the
+      // stalled check after it, or the second worker finds its result instead of training it.
       const { status: posted, body: sweep } = await cluster.request<SubmitBody>(
         'POST',
         '/v1/sweeps',
@@ -225,7 +226,7 @@ name: frozen
 regions: [Center]
 seeds: [7]
 randomout: { tau: [1e-12], activePercent: [100] }
-training: { epochs: 40, backend: wasm }
+training: { epochs: 80, backend: wasm }
 `,
       );
       expect(posted).toBe(201);
