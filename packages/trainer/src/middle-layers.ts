@@ -80,8 +80,8 @@ export interface ConvGradients {
   db2: Float32Array;
 }
 
-/** Layers given back with `release()`, by shape, for the next model of a process. */
-const released = new Map<number, MiddleLayers[]>();
+/** Instances given back with `release()`, by shape (`${inputSide}x${hidden}`). */
+const released = new Map<string, MiddleLayers[]>();
 
 /**
  * The crater CNN's second convolution (bias and ReLU fused) and its 1620x500 dense layer, run
@@ -116,23 +116,15 @@ export class MiddleLayers {
 
   /** A released instance for inputs of side `inputSide`, else a new one; W3 is as it was. */
   static acquire(inputSide: number, hidden: number): MiddleLayers {
-    const free = released.get(inputSide)?.filter((layers) => layers.hidden === hidden) ?? [];
-    const reused = free.pop();
-    if (reused) {
-      released.set(
-        inputSide,
-        released.get(inputSide)!.filter((layers) => layers !== reused),
-      );
-      return reused;
-    }
-    return new MiddleLayers(inputSide, hidden);
+    return released.get(`${inputSide}x${hidden}`)?.pop() ?? new MiddleLayers(inputSide, hidden);
   }
 
   /** Gives the instance back for `acquire`; the caller must not use it afterwards. */
   release(): void {
-    const free = released.get(this.inputSide) ?? [];
+    const shape = `${this.inputSide}x${this.hidden}`;
+    const free = released.get(shape) ?? [];
     if (!free.includes(this)) free.push(this);
-    released.set(this.inputSide, free);
+    released.set(shape, free);
   }
 
   /** For inputs [n, inputSide, inputSide, 20] (the first convolution's output). */

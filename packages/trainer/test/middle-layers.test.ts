@@ -166,6 +166,16 @@ describe('MiddleLayers: the dense layer', () => {
     );
   });
 
+  it('hands a released instance to the next acquire of its shape, once', () => {
+    const first = MiddleLayers.acquire(5, 8);
+    first.release();
+    first.release();
+    expect(MiddleLayers.acquire(6, 8)).not.toBe(first);
+    expect(MiddleLayers.acquire(5, 12)).not.toBe(first);
+    expect(MiddleLayers.acquire(5, 8)).toBe(first);
+    expect(MiddleLayers.acquire(5, 8)).not.toBe(first);
+  });
+
   it('reports a NaN or infinite weight', () => {
     const w = uniform(20 * 12, 0.06, 'w');
     const layers = new MiddleLayers(4, 12);
