@@ -266,7 +266,7 @@ export class CraterCnn {
     return hash.digest('hex');
   }
 
-  /** Gives the dense layer's memory back for the next model; the model is unusable after. */
+  /** Gives the kernels' memory (MiddleLayers) back for the next model; unusable after. */
   dispose(): void {
     this.layers.release();
   }
