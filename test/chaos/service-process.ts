@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 
 export interface Exit {
   code: number | null;
@@ -51,9 +51,22 @@ export class ServiceProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** The whole group: what a crashed container or a killed pod loses. */
+  /**
+   * The whole group and the trial processes, which run in sessions of their own: what a crashed
+   * container or a killed pod loses.
+   */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<Exit> {
-    if (this.running) process.kill(-this.pid, signal);
+    if (this.running) {
+      const children = childPids(this.pid);
+      process.kill(-this.pid, signal);
+      for (const pid of children) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // Gone already.
+        }
+      }
+    }
     return this.exited;
   }
 
@@ -73,4 +86,19 @@ export class ServiceProcess {
       clearTimeout(timer);
     }
   }
+}
+
+/** Processes whose parent is `ppid` (field 4 of proc(5)'s stat). */
+function childPids(ppid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

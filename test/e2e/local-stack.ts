@@ -69,6 +69,7 @@ export class LocalStack {
         SEEDSWEEP_CACHE_DIR: cacheDir,
         LOG_LEVEL: 'warn',
       },
+      trialSessions: true,
     });
     const stack = new LocalStack(
       redisUrl,

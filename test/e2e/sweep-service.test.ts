@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -56,11 +56,23 @@ async function get(path: string) {
   };
 }
 
+/** This process's autogroup line, if the kernel has autogroups. */
+function ownAutogroup(): string | null {
+  return existsSync('/proc/self/autogroup') ? readFileSync('/proc/self/autogroup', 'utf8') : null;
+}
+const autogroupBefore = ownAutogroup();
+
 /**
  * Node processes this process started and that still run (BullMQ keeps its sandboxes), with
- * their niceness and scheduling policy (0: normal, 5: SCHED_IDLE).
+ * their niceness, scheduling policy (0: normal, 5: SCHED_IDLE), session and autogroup line.
  */
-function childNodeProcesses(): { pid: number; nice: number; policy: number }[] {
+function childNodeProcesses(): {
+  pid: number;
+  nice: number;
+  policy: number;
+  session: number;
+  autogroup: string | null;
+}[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((pid) => {
@@ -74,8 +86,16 @@ function childNodeProcesses(): { pid: number; nice: number; policy: number }[] {
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const isChild = Number(fields[1]) === process.pid && name.startsWith('node');
-      // Fields 19 (nice) and 41 (policy) of proc(5), counted from field 3 here.
-      const found = { pid: Number(pid), nice: Number(fields[16]), policy: Number(fields[38]) };
+      // Fields 6 (session), 19 (nice) and 41 (policy) of proc(5), counted from field 3 here.
+      const found = {
+        pid: Number(pid),
+        nice: Number(fields[16]),
+        policy: Number(fields[38]),
+        session: Number(fields[3]),
+        autogroup: existsSync(`/proc/${pid}/autogroup`)
+          ? readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim()
+          : null,
+      };
       return isChild ? [found] : [];
     });
 }
@@ -203,6 +223,14 @@ describe('a sweep, end to end', () => {
     );
     const self = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
     expect(Number(self.slice(self.lastIndexOf(')') + 2).split(' ')[38])).toBe(0);
+    // Each leads a session of its own, whose autogroup (on kernels that have them) is at nice
+    // 19: SCHED_IDLE alone would rank it only within this process's session.
+    for (const trial of trialProcesses) {
+      expect(trial.session).toBe(trial.pid);
+      if (trial.autogroup !== null) expect(trial.autogroup).toMatch(/ nice 19$/);
+    }
+    // ...and this process's autogroup, shared with whatever started the tests, is as it was.
+    expect(ownAutogroup()).toBe(autogroupBefore);
   });
 
   it('cancels: trials another live sweep needs are kept, the rest removed or stopped', async () => {

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     log,
     // The trial processes name the worker as this process does, in logs and results.
     childEnv: { ...process.env, WORKER_NAME: env.workerName },
+    trialSessions: env.trialScheduling === 'idle',
   });
   log.info(
     {

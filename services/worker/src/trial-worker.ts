@@ -33,6 +33,13 @@ export interface TrialWorkerOptions {
    * entry points of their own): Redis, prefix, dataset and cache locations.
    */
   childEnv: NodeJS.ProcessEnv;
+  /**
+   * Each trial process in a session of its own. Linux groups processes by session for CPU
+   * fairness (autogroups) and weighs each group as one: a trial process sharing the worker's
+   * session takes half a core from an API in another session however low its own priority. In
+   * a session of its own it can lower its group's weight too (TRIAL_SCHEDULING=idle).
+   */
+  trialSessions: boolean;
 }
 
 export type CloseOutcome = 'finished' | 'cut-off';
@@ -63,7 +70,11 @@ export class TrialWorker {
       name: options.workerName,
       // The trial processes write their logs straight to this process's stdout and stderr, so a
       // busy or stopped parent never holds them up.
-      workerForkOptions: { env: options.childEnv, stdio: 'inherit' },
+      workerForkOptions: {
+        env: options.childEnv,
+        stdio: 'inherit',
+        detached: options.trialSessions,
+      },
     });
     const trialWorker = new TrialWorker(worker, options);
     trialWorker.listen();
