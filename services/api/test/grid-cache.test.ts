@@ -33,6 +33,32 @@ describe('GridCache', () => {
     expect((await cache.get('s', 5_000))!.etag).toBe(second.etag);
   });
 
+  it('answers concurrent requests for an expired grid with one read, and keeps unchanged bytes', async () => {
+    await store.saveGrid({ ...grid(3), sweepId: 'herd' });
+    const cache = new GridCache(store, 100);
+    const first = (await cache.get('herd', 0))!;
+    const monitor = await redis.duplicate().monitor();
+    const commands: string[] = [];
+    const marker = `${prefix}:seen`;
+    const allSeen = new Promise<void>((resolve) =>
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        if (args[1]?.startsWith(prefix)) commands.push(args.join(' '));
+        if (args[1] === marker) resolve();
+      }),
+    );
+    // Past the time to live, fifty at once: the same object to each, from one GET.
+    const answers = await Promise.all(Array.from({ length: 50 }, () => cache.get('herd', 200)));
+    // MONITOR reports commands in the order Redis ran them: once it shows this one, it has shown
+    // every read the cache made.
+    await redis.echo(marker);
+    await allSeen;
+    monitor.disconnect();
+    expect(commands.filter((c) => c.toLowerCase().startsWith('get '))).toHaveLength(1);
+    expect(new Set(answers).size).toBe(1);
+    // The grid had not changed: the very bytes and tag of the first read.
+    expect(answers[0]).toBe(first);
+  });
+
   it('keeps at most its capacity of grids', async () => {
     const cache = new GridCache(store, 10_000, 2);
     for (const id of ['a', 'b', 'c']) await store.saveGrid({ ...grid(0), sweepId: id });
