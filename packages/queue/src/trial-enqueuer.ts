@@ -7,10 +7,12 @@ import type { TrialQueue } from './trial-queue.js';
 /** BullMQ's addBulk runs one Lua call per job in a MULTI; chunks keep each MULTI bounded. */
 export const ADD_BULK_CHUNK = 1000;
 
+type JobState = 'live' | 'failed' | 'none';
+
 export interface EnqueueOutcome {
   /** Trials whose result was already stored. */
   reusedResults: number;
-  /** Trials already waiting or running for another sweep. */
+  /** Trials already waiting or running for another sweep (or kept failed, for the reconciler). */
   alreadyQueued: number;
   enqueued: number;
 }
@@ -39,18 +41,23 @@ export class TrialEnqueuer {
   ): Promise<EnqueueOutcome> {
     // Jobs first, results second: a job that completes between the two looks is seen by one
     // of them (its result is written before the job is removed), so it is never added again.
-    const states = await this.jobStates(trials.map((t) => trialJobId(t.key)));
-    const present = await this.store.resultsPresent(trials.map((t) => t.key));
-    const keptStates = new Set(options.keepFailed ? ['live', 'failed'] : ['live']);
-    const missing: Trial[] = [];
+    // Only a trial without a job to keep can need adding, so only its result is looked up.
+    const keepFailed = options.keepFailed === true;
+    const states = await this.jobStates(
+      trials.map((t) => trialJobId(t.key)),
+      keepFailed,
+    );
+    const keptStates = new Set(keepFailed ? ['live', 'failed'] : ['live']);
+    const candidates = trials.flatMap((trial, i) =>
+      keptStates.has(states[i]!) ? [] : [{ trial, state: states[i]! }],
+    );
+    const present = await this.store.resultsPresent(candidates.map((c) => c.trial.key));
     const toAdd: Trial[] = [];
     const failed: Trial[] = [];
-    trials.forEach((trial, i) => {
+    candidates.forEach(({ trial, state }, i) => {
       if (present[i]) return;
-      missing.push(trial);
-      if (keptStates.has(states[i]!)) return;
       toAdd.push(trial);
-      if (states[i] === 'failed') failed.push(trial);
+      if (state === 'failed') failed.push(trial);
     });
     // A failed job's id would make addBulk ignore the new job: remove it first.
     await this.removeFailedJobs(failed);
@@ -66,29 +73,32 @@ export class TrialEnqueuer {
       onProgress?.(Math.min(i + ADD_BULK_CHUNK, toAdd.length), toAdd.length);
     }
     return {
-      reusedResults: trials.length - missing.length,
-      alreadyQueued: missing.length - toAdd.length,
+      reusedResults: present.filter(Boolean).length,
+      alreadyQueued: trials.length - candidates.length,
       enqueued: toAdd.length,
     };
   }
 
   /**
    * 'live' for a job that will still run, 'failed' for one kept after its last attempt (its id
-   * would make addBulk ignore a new job), 'none' otherwise.
+   * would make addBulk ignore a new job), 'none' otherwise. Where failed jobs are kept anyway
+   * (`anyJob`), every job is 'live': half the look-ups, for the reconciler's passes over whole
+   * sweeps.
    */
-  private async jobStates(jobIds: string[]): Promise<('live' | 'failed' | 'none')[]> {
+  private async jobStates(jobIds: string[], anyJob: boolean): Promise<JobState[]> {
     const failedKey = this.queue.toKey('failed');
-    const states: ('live' | 'failed' | 'none')[] = [];
+    const perJob = anyJob ? 1 : 2;
+    const states: JobState[] = [];
     for (let i = 0; i < jobIds.length; i += ADD_BULK_CHUNK) {
       const pipeline = this.redis.pipeline();
       for (const id of jobIds.slice(i, i + ADD_BULK_CHUNK)) {
         pipeline.exists(this.queue.toKey(id));
-        pipeline.zscore(failedKey, id);
+        if (!anyJob) pipeline.zscore(failedKey, id);
       }
       const replies = (await pipeline.exec()) ?? [];
-      for (let j = 0; j < replies.length; j += 2) {
+      for (let j = 0; j < replies.length; j += perJob) {
         const exists = replies[j]?.[1] === 1;
-        const failed = replies[j + 1]?.[1] !== null;
+        const failed = !anyJob && replies[j + 1]?.[1] !== null;
         states.push(!exists ? 'none' : failed ? 'failed' : 'live');
       }
     }
