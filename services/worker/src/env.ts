@@ -48,9 +48,9 @@ export const envSchema = z.object({
   TRIAL_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /**
    * `idle`: trial processes also run under Linux's SCHED_IDLE policy (set with util-linux's
-   * chrt), so they get a core only when nothing else on the host wants it: an API, Redis or a
-   * desktop beside the workers answer as if no training ran, and a dedicated node loses
-   * nothing. `normal`: niceness only.
+   * chrt), each in a session of its own whose autogroup is at nice 19, so they get a core only
+   * when nothing else on the host wants it: an API, Redis or a desktop beside the workers
+   * answer as if no training ran, and a dedicated node loses nothing. `normal`: niceness only.
    */
   TRIAL_SCHEDULING: z.enum(['idle', 'normal']).default('idle'),
   /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
