@@ -138,6 +138,10 @@ training: {epochs: 150}
     expect(trial).toMatchObject({ session: trial!.pid, nice: 10, policy: 5 });
     // On kernels with autogroups, its session's group yields to every other session's.
     if (trial!.autogroup !== null) expect(trial!.autogroup).toMatch(/ nice 19$/);
+    // A small young generation keeps its peak RSS down.
+    expect(readFileSync(`/proc/${trial!.pid}/cmdline`, 'utf8').split('\0')).toContain(
+      '--max-semi-space-size=2',
+    );
 
     // Killed on its own (the OOM killer, a SIGKILL by pid), the worker leaves the trial
     // process behind, outside its process group: it notices and exits within an epoch.

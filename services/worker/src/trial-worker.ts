@@ -45,6 +45,13 @@ export interface TrialWorkerOptions {
 export type CloseOutcome = 'finished' | 'cut-off';
 
 /**
+ * A trial allocates little per step (its tensors live in the kernels' memory), so a small young
+ * generation costs nothing measurable (West, 6 epochs: 24 scavenges instead of 13, 23 ms of
+ * collection instead of 21) and keeps 20-35 MB off each trial process's peak RSS.
+ */
+const TRIAL_PROCESS_NODE_FLAGS = ['--max-semi-space-size=2'];
+
+/**
  * A BullMQ worker that trains trials in sandboxed processes, stops trials whose sweep was
  * cancelled, records final failures, and shuts down within a grace period.
  */
@@ -74,6 +81,7 @@ export class TrialWorker {
         env: options.childEnv,
         stdio: 'inherit',
         detached: options.trialSessions,
+        execArgv: [...process.execArgv, ...TRIAL_PROCESS_NODE_FLAGS],
       },
     });
     const trialWorker = new TrialWorker(worker, options);

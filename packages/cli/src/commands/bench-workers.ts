@@ -73,7 +73,7 @@ export async function benchWorkers(args: string[], ctx: CommandContext): Promise
     return;
   }
   const mb = (bytes: number | null) =>
-    bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   for (const run of runs) {
     ctx.out(
       `${run.workers} worker(s)   ${run.trialsPerHour.toFixed(0)} trials/h  (${run.trials} trials in ${run.seconds.toFixed(1)} s, ${run.meanTrainingSeconds.toFixed(2)} s of training each; peak RSS: trial process ${mb(run.peakTrialRssBytes)}, worker ${mb(run.peakServiceRssBytes)})`,
