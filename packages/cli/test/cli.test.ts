@@ -250,16 +250,29 @@ describe('seedsweep bench trainer', () => {
 
 describe('seedsweep bench workers', () => {
   it('reports trials per hour of 1 and 2 workers, their ratio and peak RSS, as JSON', async () => {
-    const run = await seedsweep(['bench', 'workers', '--seeds', '2', '--epochs', '1', '--json']);
+    const run = await seedsweep([
+      'bench',
+      'workers',
+      '--seeds',
+      '2',
+      '--epochs',
+      '1',
+      '--rounds',
+      '2',
+      '--json',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as {
       runs: { workers: number; trials: number; seconds: number; trialsPerHour: number }[];
       scaling: number;
+      roundScaling: number[];
     } & Record<string, unknown>;
+    // Each worker count's two runs pooled: 2 trials each.
     expect(report.runs.map((r) => [r.workers, r.trials])).toEqual([
-      [1, 2],
-      [2, 2],
+      [1, 4],
+      [2, 4],
     ]);
+    expect(report.roundScaling).toHaveLength(2);
     for (const r of report.runs) {
       expect(r.trialsPerHour).toBeCloseTo((r.trials / r.seconds) * 3600, 6);
       // Linux: the trial processes and the workers were sampled from /proc.

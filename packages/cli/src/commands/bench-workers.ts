@@ -15,10 +15,13 @@ export const benchWorkersHelp = `Usage: seedsweep bench workers [options]
 
 Trials per hour of 1 and of 2 worker processes (one trial at a time each) on a Redis and
 services of its own, their ratio, and the peak memory (RSS) of a trial process and of a worker.
-The trials are East baselines, put on the queue directly (no sweep, no API).
+The trials are East baselines, put on the queue directly (no sweep, no API). The runs alternate
+(1, 2, 1, 2, ...) and each count's runs are pooled, so that a machine whose speed drifts
+favours neither.
 
   --seeds N      trials per run, one per seed (default 12)
   --epochs N     epochs per trial (default 6)
+  --rounds N     runs of each worker count (default 2)
   --out F        also write the JSON to F
   --json         print only the JSON`;
 
@@ -43,6 +46,7 @@ export async function benchWorkers(args: string[], ctx: CommandContext): Promise
     options: {
       seeds: { type: 'string' },
       epochs: { type: 'string' },
+      rounds: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -50,21 +54,31 @@ export async function benchWorkers(args: string[], ctx: CommandContext): Promise
   });
   const seeds = integerFlag(values, 'seeds') ?? 12;
   const epochs = integerFlag(values, 'epochs') ?? 6;
+  const rounds = integerFlag(values, 'rounds') ?? 2;
   const quiet = values.json === true;
   const log = quiet ? () => {} : ctx.log;
-  const runs: WorkersRun[] = [];
-  for (const workers of [1, 2]) {
-    // Other seeds each run: nothing of the first run can be reused by the second.
-    const from = workers * 1_000_000;
-    runs.push(await measure(ctx, log, workers, { from, to: from + seeds - 1 }, epochs));
+  const measured: WorkersRun[][] = [];
+  for (let round = 0; round < rounds; round++) {
+    const pair: WorkersRun[] = [];
+    for (const workers of [1, 2]) {
+      // Other seeds each run: nothing of one run can be reused by another.
+      const from = (round * 10 + workers) * 1_000_000;
+      pair.push(await measure(ctx, log, workers, { from, to: from + seeds - 1 }, epochs));
+    }
+    measured.push(pair);
   }
+  const runs = [1, 2].map((workers) =>
+    pooled(measured.flat().filter((run) => run.workers === workers)),
+  );
   const [one, two] = runs as [WorkersRun, WorkersRun];
   const report = {
     benchmark: 'workers',
     cores: os.availableParallelism(),
     epochs,
+    rounds,
     runs,
     scaling: two.trialsPerHour / one.trialsPerHour,
+    roundScaling: measured.map(([a, b]) => b!.trialsPerHour / a!.trialsPerHour),
     measuredAt: new Date().toISOString(),
   };
   if (values.out) await writeFile(values.out, JSON.stringify(report, null, 2) + '\n');
@@ -79,7 +93,30 @@ export async function benchWorkers(args: string[], ctx: CommandContext): Promise
       `${run.workers} worker(s)   ${run.trialsPerHour.toFixed(0)} trials/h  (${run.trials} trials in ${run.seconds.toFixed(1)} s, ${run.meanTrainingSeconds.toFixed(2)} s of training each; peak RSS: trial process ${mb(run.peakTrialRssBytes)}, worker ${mb(run.peakServiceRssBytes)})`,
     );
   }
-  ctx.out(`scaling       ${report.scaling.toFixed(2)}x with 2 workers on ${report.cores} cores`);
+  const perRound = report.roundScaling.map((x) => `${x.toFixed(2)}x`).join(', ');
+  ctx.out(
+    `scaling       ${report.scaling.toFixed(2)}x with 2 workers on ${report.cores} cores (rounds: ${perRound})`,
+  );
+}
+
+/** One worker count's runs as one: their trials over their seconds, the highest peaks. */
+function pooled(runs: WorkersRun[]): WorkersRun {
+  const trials = runs.reduce((sum, r) => sum + r.trials, 0);
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
+  const peak = (of: (r: WorkersRun) => number | null) => {
+    const values = runs.map(of).filter((v): v is number => v !== null);
+    return values.length > 0 ? Math.max(...values) : null;
+  };
+  return {
+    workers: runs[0]!.workers,
+    trials,
+    seconds,
+    trialsPerHour: (trials / seconds) * 3600,
+    meanTrainingSeconds:
+      runs.reduce((sum, r) => sum + r.meanTrainingSeconds * r.trials, 0) / trials,
+    peakTrialRssBytes: peak((r) => r.peakTrialRssBytes),
+    peakServiceRssBytes: peak((r) => r.peakServiceRssBytes),
+  };
 }
 
 async function measure(
