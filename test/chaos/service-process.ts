@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { childProcesses } from '../child-processes.js';
 
 export interface Exit {
   code: number | null;
@@ -57,7 +58,7 @@ export class ServiceProcess {
    */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<Exit> {
     if (this.running) {
-      const children = childPids(this.pid);
+      const children = childProcesses(this.pid).map((p) => p.pid);
       process.kill(-this.pid, signal);
       for (const pid of children) {
         try {
@@ -86,19 +87,4 @@ export class ServiceProcess {
       clearTimeout(timer);
     }
   }
-}
-
-/** Processes whose parent is `ppid` (field 4 of proc(5)'s stat). */
-function childPids(ppid: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   type SweepDefinition,
   type Trial,
 } from '@seedsweep/sweep-spec';
+import { childProcesses } from '../child-processes.js';
 import { recomputedGrid } from '../recomputed-grid.js';
 import { LocalStack } from './local-stack.js';
 import { readEvents, type ServerEvent } from './sse.js';
@@ -62,42 +63,9 @@ function ownAutogroup(): string | null {
 }
 const autogroupBefore = ownAutogroup();
 
-/**
- * Node processes this process started and that still run (BullMQ keeps its sandboxes), with
- * their niceness, scheduling policy (0: normal, 5: SCHED_IDLE), session and autogroup line.
- */
-function childNodeProcesses(): {
-  pid: number;
-  nice: number;
-  policy: number;
-  session: number;
-  autogroup: string | null;
-}[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((pid) => {
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        return [];
-      }
-      // pid (comm) state ppid ...: fields after the name, whatever it holds.
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const isChild = Number(fields[1]) === process.pid && name.startsWith('node');
-      // Fields 6 (session), 19 (nice) and 41 (policy) of proc(5), counted from field 3 here.
-      const found = {
-        pid: Number(pid),
-        nice: Number(fields[16]),
-        policy: Number(fields[38]),
-        session: Number(fields[3]),
-        autogroup: existsSync(`/proc/${pid}/autogroup`)
-          ? readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim()
-          : null,
-      };
-      return isChild ? [found] : [];
-    });
+/** Node processes this process started and that still run (BullMQ keeps its sandboxes). */
+function childNodeProcesses() {
+  return childProcesses(process.pid).filter((p) => p.name.startsWith('node'));
 }
 
 /** Follows a sweep's events until the server sends `end`. */

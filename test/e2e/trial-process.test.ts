@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { SweepStore } from '@seedsweep/store';
 import { parseSweepText, planSweep } from '@seedsweep/sweep-spec';
 import { TRAINER_VERSION } from '@seedsweep/trainer';
 import { ServiceProcess } from '../chaos/service-process.js';
+import { childProcesses } from '../child-processes.js';
 
 /**
  * The worker service as a deployment runs it, as a process of its own, with one long trial: how
@@ -54,33 +55,6 @@ afterAll(async () => {
   redis?.disconnect();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Processes whose parent is `ppid`, with the fields of proc(5) this test reads. */
-function childrenOf(ppid: number) {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((pid) => {
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        return [];
-      }
-      // Fields after "(comm)", from field 3 (state): ppid, pgrp, session ... nice ... policy.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== ppid) return [];
-      const autogroupFile = `/proc/${pid}/autogroup`;
-      return [
-        {
-          pid: Number(pid),
-          session: Number(fields[3]),
-          nice: Number(fields[16]),
-          policy: Number(fields[38]),
-          autogroup: existsSync(autogroupFile) ? readFileSync(autogroupFile, 'utf8').trim() : null,
-        },
-      ];
-    });
-}
 
 function alive(pid: number): boolean {
   return existsSync(`/proc/${pid}`);
@@ -132,7 +106,7 @@ training: {epochs: 150}
     );
     await firstEpoch;
 
-    const [trial, ...others] = childrenOf(worker.pid);
+    const [trial, ...others] = childProcesses(worker.pid);
     trialPid = trial?.pid;
     expect(others).toEqual([]);
     expect(trial).toMatchObject({ session: trial!.pid, nice: 10, policy: 5 });
