@@ -39,7 +39,7 @@ const AUTOGROUP_FILE = '/proc/self/autogroup';
  * Linux kernels built with autogroups (most desktop, VM and distribution kernels) share the CPU
  * between sessions first and among a session's processes second, so SCHED_IDLE only ranks this
  * process within its session: measured on a 2-core VM, two idle trial processes in the workers'
- * sessions still took half the API's core. The worker forks each trial process into a session
+ * sessions kept the API waiting for a core a third of the time. The worker forks each trial process into a session
  * of its own, whose niceness is then this process's alone to raise. Inside a cgroup other than
  * the root (containers, systemd units) the kernel ignores autogroups and the cgroup's weight
  * decides instead (docker-compose.yml gives the workers the lowest).
