@@ -36,8 +36,8 @@ export interface TrialWorkerOptions {
   /**
    * Each trial process in a session of its own. Linux groups processes by session for CPU
    * fairness (autogroups) and weighs each group as one: a trial process sharing the worker's
-   * session takes half a core from an API in another session however low its own priority. In
-   * a session of its own it can lower its group's weight too (TRIAL_SCHEDULING=idle).
+   * session competes with an API in another session as an equal, however low its own priority.
+   * In a session of its own it can lower its group's weight too (TRIAL_SCHEDULING=idle).
    */
   trialSessions: boolean;
 }
