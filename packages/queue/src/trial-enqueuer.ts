@@ -41,23 +41,22 @@ export class TrialEnqueuer {
   ): Promise<EnqueueOutcome> {
     // Jobs first, results second: a job that completes between the two looks is seen by one
     // of them (its result is written before the job is removed), so it is never added again.
-    // Only a trial without a job to keep can need adding, so only its result is looked up.
     const keepFailed = options.keepFailed === true;
     const states = await this.jobStates(
       trials.map((t) => trialJobId(t.key)),
       keepFailed,
     );
+    const present = await this.store.resultsPresent(trials.map((t) => t.key));
     const keptStates = new Set(keepFailed ? ['live', 'failed'] : ['live']);
-    const candidates = trials.flatMap((trial, i) =>
-      keptStates.has(states[i]!) ? [] : [{ trial, state: states[i]! }],
-    );
-    const present = await this.store.resultsPresent(candidates.map((c) => c.trial.key));
+    const missing: Trial[] = [];
     const toAdd: Trial[] = [];
     const failed: Trial[] = [];
-    candidates.forEach(({ trial, state }, i) => {
+    trials.forEach((trial, i) => {
       if (present[i]) return;
+      missing.push(trial);
+      if (keptStates.has(states[i]!)) return;
       toAdd.push(trial);
-      if (state === 'failed') failed.push(trial);
+      if (states[i] === 'failed') failed.push(trial);
     });
     // A failed job's id would make addBulk ignore the new job: remove it first.
     await this.removeFailedJobs(failed);
@@ -73,8 +72,8 @@ export class TrialEnqueuer {
       onProgress?.(Math.min(i + ADD_BULK_CHUNK, toAdd.length), toAdd.length);
     }
     return {
-      reusedResults: present.filter(Boolean).length,
-      alreadyQueued: trials.length - candidates.length,
+      reusedResults: trials.length - missing.length,
+      alreadyQueued: missing.length - toAdd.length,
       enqueued: toAdd.length,
     };
   }
