@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import * as tf from '@tensorflow/tfjs-core';
 import type { RandomStream } from '@seedsweep/prng';
+import { CraterKernels } from './crater-kernels.js';
 import { glorotLimit, reinitialiseUnits } from './glorot.js';
 import { HostHead } from './host-head.js';
-import { MiddleLayers, type ConvGradients } from './middle-layers.js';
 import { PatchBatch } from './patch-batch.js';
-import { readTensorInto } from './read-tensor-into.js';
 
 /** The crater CNN of METHOD.md: two 4x4 convolutions of 20 filters, dense 500, dense 2. */
 export const CRATER_CNN = { filters: 20, kernel: 4, hidden: 500, classes: 2 } as const;
@@ -17,23 +15,14 @@ export type CgnNorm = 'l1' | 'sum';
 /** Every parameter by name (w1, b1, ..., w4, b4), in tfjs layouts: what checkpoints hold. */
 export type ModelSnapshot = Record<string, { shape: number[]; values: Float32Array }>;
 
-interface Params {
-  w1: tf.Tensor4D;
-  b1: tf.Tensor1D;
-  w2: tf.Tensor4D;
-  b2: tf.Tensor1D;
-  w3: tf.Tensor2D;
-  b3: tf.Tensor1D;
-  w4: tf.Tensor2D;
-  b4: tf.Tensor1D;
-}
-const PARAM_ORDER: readonly (keyof Params)[] = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3', 'w4', 'b4'];
+type ParamName = 'w1' | 'b1' | 'w2' | 'b2' | 'w3' | 'b3' | 'w4' | 'b4';
+const PARAM_ORDER: readonly ParamName[] = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3', 'w4', 'b4'];
 
 /**
  * The parameters held as plain arrays, in their tfjs layouts (w1 [k, k, 1, f] is also
- * [k*k, f]); W3 lives in the MiddleLayers.
+ * [k*k, f]); W3 lives in the kernels' memory (CraterKernels).
  */
-type HostParams = Record<Exclude<keyof Params, 'w3'>, Float32Array>;
+type HostParams = Record<Exclude<ParamName, 'w3'>, Float32Array>;
 
 export interface StepOutput {
   /** Mean softmax cross-entropy of the batch. */
@@ -44,41 +33,29 @@ export interface StepOutput {
 
 /**
  * Forward and backward passes written out by hand: no autograd tape, fused bias + ReLU. The
- * first convolution runs on the tfjs backend. The second and the 1620x500 layer, nearly all
- * the arithmetic, run in WebAssembly kernels of our own (MiddleLayers), which update W3 in
- * place: on the wasm backend XNNPACK handles a batch of 32 against those weights poorly,
- * keeping them as tensors costs a new W3 every step, and the convolution's gradients take a
- * dozen kernels there. The head and the parameters other than W3, 8,000 values in all, live
- * on the host, where their updates cost less than the per-kernel overhead of doing them as
- * tensors.
+ * convolutions and the 1620x500 layer, nearly all the arithmetic, run in WebAssembly kernels of
+ * our own (CraterKernels), which update W3 in place: on the wasm backend XNNPACK handles a
+ * batch of 32 against those weights poorly, keeping them as tensors costs a new W3 every step,
+ * the convolutions' gradients take a dozen kernels there, and each tfjs call costs more
+ * bookkeeping than the first convolution's arithmetic. The head and the parameters other than
+ * W3, 8,000 values in all, live on the host, where their updates cost less than the per-kernel
+ * overhead of doing them as tensors. No step calls the tfjs backend, so results do not depend
+ * on which one is loaded.
  */
 export class CraterCnn {
   private readonly host: HostParams;
-  private readonly layers: MiddleLayers;
+  private readonly layers: CraterKernels;
   private head: HostHead | null = null;
 
   /** Takes ownership of `params` (tfjs layouts). */
   private constructor(
-    params: Params,
+    params: Record<ParamName, Float32Array>,
     readonly inputSize: number,
   ) {
-    const read = (t: tf.Tensor): Float32Array => {
-      const values = t.dataSync().slice() as Float32Array;
-      t.dispose();
-      return values;
-    };
-    this.host = {
-      w1: read(params.w1),
-      b1: read(params.b1),
-      w2: read(params.w2),
-      b2: read(params.b2),
-      b3: read(params.b3),
-      w4: read(params.w4),
-      b4: read(params.b4),
-    };
-    const side = inputSize - CRATER_CNN.kernel + 1;
-    this.layers = MiddleLayers.acquire(side, CRATER_CNN.hidden);
-    this.layers.setDenseWeights(read(params.w3));
+    const { w3, ...host } = params;
+    this.host = host;
+    this.layers = CraterKernels.acquire(inputSize, CRATER_CNN.hidden);
+    this.layers.setDenseWeights(w3);
   }
 
   /** Glorot-uniform weights drawn from `stream` in the order w1, w2, w3, w4; zero biases. */
@@ -96,14 +73,14 @@ export class CraterCnn {
     const w4 = draw(hidden * classes, hidden, classes);
     return new CraterCnn(
       {
-        w1: tf.tensor4d(w1, [k, k, 1, f]),
-        b1: tf.zeros([f]),
-        w2: tf.tensor4d(w2, [k, k, f, f]),
-        b2: tf.zeros([f]),
-        w3: tf.tensor2d(w3, [flat, hidden]),
-        b3: tf.zeros([hidden]),
-        w4: tf.tensor2d(w4, [hidden, classes]),
-        b4: tf.zeros([classes]),
+        w1,
+        b1: new Float32Array(f),
+        w2,
+        b2: new Float32Array(f),
+        w3,
+        b3: new Float32Array(hidden),
+        w4,
+        b4: new Float32Array(classes),
       },
       inputSize,
     );
@@ -112,21 +89,20 @@ export class CraterCnn {
   /** The model `snapshot()` copied, for inputs of side `inputSize`; shapes are checked. */
   static fromSnapshot(snapshot: ModelSnapshot, inputSize: number): CraterCnn {
     const fresh = CraterCnn.shapesFor(inputSize);
-    const params = {} as Record<keyof Params, tf.Tensor>;
+    const params = {} as Record<ParamName, Float32Array>;
     for (const name of PARAM_ORDER) {
       const entry = snapshot[name];
       const shape = fresh[name];
       const size = shape.reduce((a, b) => a * b, 1);
       if (!entry || entry.shape.join() !== shape.join() || entry.values.length !== size) {
-        for (const made of Object.values(params)) made.dispose();
         throw new RangeError(`snapshot parameter ${name} is not of shape [${shape.join(', ')}]`);
       }
-      params[name] = tf.tensor(entry.values, shape);
+      params[name] = entry.values.slice();
     }
-    return new CraterCnn(params as unknown as Params, inputSize);
+    return new CraterCnn(params, inputSize);
   }
 
-  private static shapesFor(inputSize: number): Record<keyof Params, number[]> {
+  private static shapesFor(inputSize: number): Record<ParamName, number[]> {
     const { filters: f, kernel: k, hidden, classes } = CRATER_CNN;
     const flat = CraterCnn.flatSize(inputSize);
     return {
@@ -148,78 +124,55 @@ export class CraterCnn {
     return side * side * CRATER_CNN.filters;
   }
 
-  /** Class scores for a batch [n, size, size, 1]. */
-  logits(x: tf.Tensor4D): tf.Tensor2D {
-    const n = x.shape[0];
+  /**
+   * Class scores for the `n` images in `pixels` ([n, size, size]): [n, 2], valid until the next
+   * call.
+   */
+  logits(pixels: Float32Array, n: number): Float64Array {
     const { layers, host } = this;
-    tf.tidy(() => readTensorInto(this.firstConvolution(x), layers.convInput(n)));
-    layers.forwardConv(n, host.w2, host.b2);
-    const scores = this.headFor(n).logits(layers.forwardDense(n), n, host);
-    return tf.tensor2d(Float32Array.from(scores), [n, CRATER_CNN.classes]);
-  }
-
-  /** The first convolution with its bias and ReLU, on the backend. */
-  private firstConvolution(x: tf.Tensor4D): tf.Tensor4D {
-    const { filters: f, kernel: k } = CRATER_CNN;
-    const { w1, b1 } = this.host;
-    return tf.fused.conv2d({
-      x,
-      filter: tf.tensor4d(w1, [k, k, 1, f]),
-      bias: tf.tensor1d(b1),
-      activation: 'relu',
-      strides: 1,
-      pad: 'valid',
-    });
+    this.forwardConvolutions(pixels, n);
+    return this.headFor(n).logits(layers.forwardDense(n), n, host);
   }
 
   /**
-   * One step of plain SGD on `batch`. The first convolution runs on the backend, the second
-   * and the 1620x500 layer in their kernels; the head (hidden bias and ReLU, output layer,
-   * loss) and the remaining updates run on the host, which holds those parameters. A step
-   * reads back from the backend only the first convolution's output and filter gradient.
+   * One step of plain SGD on `batch`. The layers run in their kernels; the head (hidden bias
+   * and ReLU, output layer, loss) and the updates of every parameter but W3 run on the host,
+   * which holds them.
    */
   step(batch: PatchBatch, learningRate: number, norm: CgnNorm): StepOutput {
     const { filters: f, kernel: k } = CRATER_CNN;
-    const { n, positions, taps } = batch;
+    const { n } = batch;
     const lr = Math.fround(learningRate);
-    const host = this.host;
+    const { host, layers } = this;
     const head = this.headFor(n);
-    const { layers } = this;
-    let dw1b!: Float32Array;
-    let head3!: ReturnType<HostHead['run']>;
-    let conv2!: ConvGradients;
-    tf.tidy(() => {
-      const size = this.inputSize;
-      const x = tf.tensor4d(batch.pixels.subarray(0, n * size * size), [n, size, size, 1]);
-      const a1 = this.firstConvolution(x);
-      readTensorInto(a1, layers.convInput(n));
-      layers.forwardConv(n, host.w2, host.b2);
-      head3 = head.run(layers.forwardDense(n), n, batch.targets, host, lr);
-      // W3 - flat^T (lr dz3): the learning rate goes on the small operand, saving a pass over W3.
-      layers.backwardDense(head3.dz3, head3.scaledDz3, n);
-      conv2 = layers.backwardConv(n);
-      const dz1 = tf.mul(tf.tensor4d(conv2.da1, a1.shape), tf.step(a1));
-      const colsT = tf.tensor2d(batch.colsT.subarray(0, positions * (taps + 1)), [
-        taps + 1,
-        positions,
-      ]);
-      // [taps + 1, positions] x [positions, f]: dW1 in its rows, db1 in the row of ones.
-      dw1b = tf.matMul(colsT, tf.reshape(dz1, [positions, f])).dataSync() as Float32Array;
-    });
-    // The views into the kernels' memory are read before their next call.
-    const { dw2, db2 } = conv2;
+    this.forwardConvolutions(batch.pixels, n);
+    const head3 = head.run(layers.forwardDense(n), n, batch.targets, host, lr);
+    // W3 - flat^T (lr dz3): the learning rate goes on the small operand, saving a pass over W3.
+    layers.backwardDense(head3.dz3, head3.scaledDz3, n);
+    // Views into the kernels' memory, each in a buffer of its own, read before their next call.
+    const { dw2, db2 } = layers.backwardConv(n);
+    const { dw1, db1 } = layers.backwardFirstConv(n);
 
     const cgn = new Float32Array(2 * f);
-    filterCgn(dw1b, taps, f, norm, cgn, 0);
+    filterCgn(dw1, k * k, f, norm, cgn, 0);
     filterCgn(dw2, k * k * f, f, norm, cgn, f);
-    sgd(host.w1, dw1b.subarray(0, taps * f), lr);
-    sgd(host.b1, dw1b.subarray(taps * f), lr);
+    sgd(host.w1, dw1, lr);
+    sgd(host.b1, db1, lr);
     sgd(host.w2, dw2, lr);
     sgd(host.b2, db2, lr);
     sgd(host.b3, head3.db3, lr);
     sgd(host.w4, head3.dw4, lr);
     sgd(host.b4, head3.db4, lr);
     return { loss: head3.loss, cgn };
+  }
+
+  /** Both convolutions' forward passes over `n` images: the dense layer's input is ready. */
+  private forwardConvolutions(pixels: Float32Array, n: number): void {
+    const { layers, host } = this;
+    const size = this.inputSize;
+    layers.imageInput(n).set(pixels.subarray(0, n * size * size));
+    layers.forwardFirstConv(n, host.w1, host.b1);
+    layers.forwardConv(n, host.w2, host.b2);
   }
 
   /** Re-initialises the weights (not the biases) of the given filters of one layer. */
@@ -266,13 +219,13 @@ export class CraterCnn {
     return hash.digest('hex');
   }
 
-  /** Gives the kernels' memory (MiddleLayers) back for the next model; unusable after. */
+  /** Gives the kernels' memory (CraterKernels) back for the next model; unusable after. */
   dispose(): void {
     this.layers.release();
   }
 
   /** A parameter's values in its tfjs layout: the host's array, or W3 read back. */
-  private values(name: keyof Params): Float32Array {
+  private values(name: ParamName): Float32Array {
     return name === 'w3' ? this.layers.denseWeights() : this.host[name];
   }
 

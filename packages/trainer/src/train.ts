@@ -1,8 +1,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
-import * as tf from '@tensorflow/tfjs-core';
 import { RandomStream } from '@seedsweep/prng';
 import { currentBackend } from './backend.js';
-import { CRATER_CNN, CraterCnn, type CgnNorm } from './crater-cnn.js';
+import { CraterCnn, type CgnNorm } from './crater-cnn.js';
 import { InvalidCheckpointError, TrainingAbortedError } from './errors/index.js';
 import { RandomOut } from './random-out.js';
 import { checkResumable, type CheckpointPolicy, type TrainCheckpoint } from './train-checkpoint.js';
@@ -93,7 +92,7 @@ export async function trainModel(
     : null;
   const norm: CgnNorm = config.randomout?.cgn ?? 'l1';
   const batches = Math.ceil(trainSet.count / config.batchSize);
-  const patches = new PatchBatch(config.batchSize, size, CRATER_CNN.kernel);
+  const patches = new PatchBatch(config.batchSize, size);
 
   const trainLoss: (number | null)[] = start?.trainLoss ?? [];
   const minAbsCgn: (number | null)[] = start?.minAbsCgn ?? [];
@@ -193,16 +192,12 @@ export function accuracy(model: CraterCnn, set: ExampleSet, size: number): numbe
   let correct = 0;
   for (let start = 0; start < set.count; start += EVAL_BATCH) {
     const n = Math.min(EVAL_BATCH, set.count - start);
-    const predicted = tf.tidy(() => {
-      const x = tf.tensor4d(set.x.subarray(start * pixels, (start + n) * pixels), [
-        n,
-        size,
-        size,
-        1,
-      ]);
-      return tf.argMax(model.logits(x), 1).dataSync();
-    });
-    for (let i = 0; i < n; i++) if (predicted[i] === set.y[start + i]) correct++;
+    const scores = model.logits(set.x.subarray(start * pixels, (start + n) * pixels), n);
+    for (let i = 0; i < n; i++) {
+      // The first class on a tie or a NaN, as tf.argMax picks.
+      const predicted = scores[2 * i + 1]! > scores[2 * i]! ? 1 : 0;
+      if (predicted === set.y[start + i]) correct++;
+    }
   }
   return correct / set.count;
 }

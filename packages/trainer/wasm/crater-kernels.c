@@ -1,24 +1,26 @@
 /*
- * The crater CNN's middle layers as WebAssembly SIMD kernels: the second convolution (4x4, 20
- * channels in and out) with its bias and ReLU, and the 1620x500 dense layer, forward and
- * backward. The first convolution stays on the tfjs backend, the head on the host.
+ * The crater CNN's layers as WebAssembly SIMD kernels: its two convolutions (4x4, 20 filters,
+ * on the image and on the first one's 20 channels) with their bias and ReLU, and the 1620x500
+ * dense layer, forward and backward. The head (500x2 and the loss) runs on the host.
  *
  * Built by scripts/build-wasm.sh into src/crater-kernels-wasm.ts (committed, so installing the
  * project needs no C compiler). Freestanding: no libc and no static data; every buffer is an
- * offset into the module's memory above __heap_base, laid out by MiddleLayers
- * (src/middle-layers.ts).
+ * offset into the module's memory above __heap_base, laid out by CraterKernels
+ * (src/crater-kernels.ts).
  *
  * Why not the wasm backend's kernels: a batch of 32 against 810,000 weights is XNNPACK's weak
  * case (about 15 GFLOP/s in training), keeping W3 in two layouts for it costs a transpose and
  * a subtraction per step, and the convolution's gradients take transposes, a padded
- * convolution and half a dozen elementwise kernels there. Here each runs as one loop nest.
+ * convolution and half a dozen elementwise kernels there. Here each runs as one loop nest. The
+ * first convolution is 2% of the arithmetic, yet its forward pass, gradient and read-backs as
+ * tfjs calls took a tenth of a step.
  *
  * Dense layer. W has one layout, updated in place, made for these loops: panels of 8 output
  * columns, w[k][j] at ((j / 8) * in + k) * 8 + j % 8, so that every loop reads W in contiguous
  * runs. `out` must be a multiple of 4; the last panel may be half full (its unused half stays 0).
  *
  * Every output is a float32 sum in a fixed order, so results are bit-identical on every
- * machine (test/middle-layers.test.ts checks them against scalar references):
+ * machine (test/crater-kernels.test.ts checks them against scalar references):
  *   forward   z[i][j]   = +0 + x[i][0] w[0][j] + x[i][1] w[1][j] + ... (in order of k)
  *   backward  dx[i][k]  = (s0 + s1) + (s2 + s3), where sl = +0 + the dz[i][j] w[k][j] with
  *                         j = l, l + 4, l + 8, ... (in order of j)
@@ -185,11 +187,13 @@ void dense_backward(const float *x, const float *dz, const float *s, float *w, f
   }
 }
 
-/* ---- The second convolution: 4x4, 20 channels in and out, stride 1, valid, NHWC. ---- */
+/* ---- The convolutions: 4x4, 20 filters, stride 1, valid, NHWC. The second has 20 input
+ * channels, the first one (the image). `cin` is that count; each kernel row's taps (kw, ci)
+ * are contiguous in the input and in w. ---- */
 
 #define CH 20
 #define KS 4
-#define SEG (KS * CH) /* one kernel row's taps (kw, ci): contiguous in NHWC and in w */
+#define SEG (KS * CH) /* one kernel row's taps (kw, ci) in the second convolution */
 
 static f4 relu_keep_nan(f4 z) {
   v128_t pass = wasm_v128_or(wasm_f32x4_gt(z, splat(0)), wasm_f32x4_ne(z, z));
@@ -197,14 +201,15 @@ static f4 relu_keep_nan(f4 z) {
 }
 
 /* Output positions ow and ow + 1 (`two`) of one output row: 5 channel vectors each. */
-static void conv_forward_pair(const float *a_row, const float *w, const float *b, float *out,
-                              int side_in, int two) {
+static inline void conv_forward_pair(const float *a_row, const float *w, const float *b,
+                                     float *out, int side_in, int cin, int two) {
+  int seg = KS * cin;
   f4 p0 = splat(0), p1 = splat(0), p2 = splat(0), p3 = splat(0), p4 = splat(0);
   f4 q0 = splat(0), q1 = splat(0), q2 = splat(0), q3 = splat(0), q4 = splat(0);
   for (int kh = 0; kh < KS; kh++) {
-    const float *a0 = a_row + kh * side_in * CH, *a1 = two ? a0 + CH : a0;
-    const float *wk = w + kh * SEG * CH;
-    for (int t = 0; t < SEG; t++) {
+    const float *a0 = a_row + kh * side_in * cin, *a1 = two ? a0 + cin : a0;
+    const float *wk = w + kh * seg * CH;
+    for (int t = 0; t < seg; t++) {
       const float *wt = wk + t * CH;
       f4 w0 = load(wt), w1 = load(wt + 4), w2 = load(wt + 8), w3 = load(wt + 12),
          w4 = load(wt + 16);
@@ -227,39 +232,49 @@ static void conv_forward_pair(const float *a_row, const float *w, const float *b
 }
 
 /*
- * y = relu(conv(x, w) + b): x [n][side_in][side_in][20], w [4][4][20][20] (kh, kw, ci, co),
+ * y = relu(conv(x, w) + b): x [n][side_in][side_in][cin], w [4][4][cin][20] (kh, kw, ci, co),
  * y [n][side_out][side_out][20]. Each output: +0, plus the taps in order of (kh, kw, ci), plus
  * the bias; then the ReLU (NaN passes, as tf.relu lets it).
  */
-EXPORT(conv_forward)
-void conv_forward(const float *x, const float *w, const float *b, float *y, int n, int side_in) {
+static inline void conv_forward_any(const float *x, const float *w, const float *b, float *y,
+                                    int n, int side_in, int cin) {
   int side_out = side_in - KS + 1;
   for (int i = 0; i < n; i++) {
     for (int oh = 0; oh < side_out; oh++) {
-      const float *row = x + ((i * side_in + oh) * side_in) * CH;
+      const float *row = x + ((i * side_in + oh) * side_in) * cin;
       float *out = y + ((i * side_out + oh) * side_out) * CH;
       for (int ow = 0; ow < side_out; ow += 2) {
-        conv_forward_pair(row + ow * CH, w, b, out + ow * CH, side_in, ow + 1 < side_out);
+        conv_forward_pair(row + ow * cin, w, b, out + ow * CH, side_in, cin, ow + 1 < side_out);
       }
     }
   }
 }
 
+/* The second convolution, 20 channels in. */
+EXPORT(conv_forward)
+void conv_forward(const float *x, const float *w, const float *b, float *y, int n, int side_in) {
+  conv_forward_any(x, w, b, y, n, side_in, CH);
+}
+
+/* The first convolution, on the images (one channel). */
+EXPORT(first_conv_forward)
+void first_conv_forward(const float *x, const float *w, const float *b, float *y, int n,
+                        int side_in) {
+  conv_forward_any(x, w, b, y, n, side_in, 1);
+}
+
 /*
- * The backward pass from dy, the gradient at the ReLU's output (overwritten with dz, the
- * gradient at its input: dy where y > 0, else 0, NaN where y is NaN, as dy * tf.step(y)).
- * Then, from dz and the x of the forward pass:
+ * From dy, the gradient at the ReLU's output, overwritten with dz, the gradient at its input
+ * (dy where y > 0, else 0, NaN where y is NaN, as dy * tf.step(y)), and the x of the forward
+ * pass:
  *   db[co]              = +0 + dz[p][co] over positions p in order
  *   dw[kh][kw][ci][co]  = +0 + x[...] dz[p][co] over positions p in order
- *   dx (zeroed first)  += per position p in order, per kh, kw: (+0 + w[kh][kw][ci][co] dz[p][co]
- *                         over co in order)
- * `wt` is scratch for w with its channel axes swapped, [kh][co][kw][ci].
  */
-EXPORT(conv_backward)
-void conv_backward(const float *x, const float *y, float *dy, const float *w, float *wt, float *db,
-                   float *dw, float *dx, int n, int side_in) {
+static inline void conv_weight_gradients(const float *x, const float *y, float *dy, float *db,
+                                         float *dw, int n, int side_in, int cin) {
   int side_out = side_in - KS + 1;
   int positions = n * side_out * side_out;
+  int seg = KS * cin;
   f4 one = splat(1);
   for (int e = 0; e < positions * CH; e += 4) {
     f4 a = load(y + e);
@@ -275,24 +290,24 @@ void conv_backward(const float *x, const float *y, float *dy, const float *w, fl
     store(db + c, acc);
   }
 
-  /* dw, two taps at a time: rows of x at (i, oh + kh, ow + kw), channels ci and ci + 1. */
+  /* dw, two taps at a time: x at (i, oh + kh, ow + kw), taps t and t + 1 of kernel row kh. */
   for (int kh = 0; kh < KS; kh++) {
-    for (int t = 0; t < SEG; t += 2) {
+    for (int t = 0; t < seg; t += 2) {
       f4 p0 = splat(0), p1 = splat(0), p2 = splat(0), p3 = splat(0), p4 = splat(0);
       f4 q0 = splat(0), q1 = splat(0), q2 = splat(0), q3 = splat(0), q4 = splat(0);
       const float *dzp = dz;
       for (int i = 0; i < n; i++) {
         for (int oh = 0; oh < side_out; oh++) {
-          const float *xs = x + ((i * side_in + oh + kh) * side_in) * CH + t;
+          const float *xs = x + ((i * side_in + oh + kh) * side_in) * cin + t;
           for (int ow = 0; ow < side_out; ow++, dzp += CH) {
             f4 d0 = load(dzp), d1 = load(dzp + 4), d2 = load(dzp + 8), d3 = load(dzp + 12),
                d4 = load(dzp + 16);
-            f4 u = splat(xs[ow * CH]), v = splat(xs[ow * CH + 1]);
+            f4 u = splat(xs[ow * cin]), v = splat(xs[ow * cin + 1]);
             ACCUMULATE_2X5(u, v, d0, d1, d2, d3, d4);
           }
         }
       }
-      float *out = dw + (kh * SEG + t) * CH;
+      float *out = dw + (kh * seg + t) * CH;
       store(out, p0);
       store(out + 4, p1);
       store(out + 8, p2);
@@ -305,6 +320,21 @@ void conv_backward(const float *x, const float *y, float *dy, const float *w, fl
       store(out + CH + 16, q4);
     }
   }
+}
+
+/*
+ * The second convolution's backward pass: dz, db and dw as conv_weight_gradients gives them,
+ * then
+ *   dx (zeroed first)  += per position p in order, per kh, kw: (+0 + w[kh][kw][ci][co] dz[p][co]
+ *                         over co in order)
+ * `wt` is scratch for w with its channel axes swapped, [kh][co][kw][ci].
+ */
+EXPORT(conv_backward)
+void conv_backward(const float *x, const float *y, float *dy, const float *w, float *wt, float *db,
+                   float *dw, float *dx, int n, int side_in) {
+  int side_out = side_in - KS + 1;
+  conv_weight_gradients(x, y, dy, db, dw, n, side_in, CH);
+  const float *dz = dy;
 
   for (int kh = 0; kh < KS; kh++)
     for (int kw = 0; kw < KS; kw++)
@@ -343,4 +373,11 @@ void conv_backward(const float *x, const float *y, float *dy, const float *w, fl
       }
     }
   }
+}
+
+/* The first convolution's backward pass: dz, db and dw only (nothing comes before it). */
+EXPORT(first_conv_backward)
+void first_conv_backward(const float *x, const float *y, float *dy, float *db, float *dw, int n,
+                         int side_in) {
+  conv_weight_gradients(x, y, dy, db, dw, n, side_in, 1);
 }

@@ -30,6 +30,16 @@ interface KernelExports {
     outputs: number,
   ): void;
   conv_forward(x: number, w: number, b: number, y: number, n: number, sideIn: number): void;
+  first_conv_forward(x: number, w: number, b: number, y: number, n: number, sideIn: number): void;
+  first_conv_backward(
+    x: number,
+    y: number,
+    dy: number,
+    db: number,
+    dw: number,
+    n: number,
+    sideIn: number,
+  ): void;
   conv_backward(
     x: number,
     y: number,
@@ -52,8 +62,8 @@ function kernelModule(): object {
   return compiled;
 }
 
-/** What the kernels are built for: crater-kernels.c fixes the convolution's 4x4 and 20. */
-export const MIDDLE_LAYERS = { channels: 20, kernel: 4 } as const;
+/** What the kernels are built for: crater-kernels.c fixes the convolutions' 4x4 and 20. */
+export const KERNEL_SHAPE = { channels: 20, kernel: 4 } as const;
 const PANEL = 8;
 const ALIGN = 64;
 const PAGE = 65536;
@@ -61,6 +71,7 @@ const PAGE = 65536;
 /** Byte offsets of the buffers that scale with the batch, for up to `capacity` rows. */
 interface Layout {
   capacity: number;
+  image: number;
   a1: number;
   x: number;
   z: number;
@@ -69,6 +80,13 @@ interface Layout {
   dx: number;
   da1: number;
   end: number;
+}
+
+/** The gradients `backwardFirstConv` gives; views into the module's memory. */
+export interface FirstConvGradients {
+  /** dL/dW1, [4, 4, 1, 20], and dL/db1, [20]. */
+  dw1: Float32Array;
+  db1: Float32Array;
 }
 
 /** The gradients `backwardConv` gives; views into the module's memory. */
@@ -80,15 +98,17 @@ export interface ConvGradients {
   db2: Float32Array;
 }
 
-/** Instances given back with `release()`, by shape (`${inputSide}x${hidden}`). */
-const released = new Map<string, MiddleLayers[]>();
+/** Instances given back with `release()`, by shape (`${imageSide}x${hidden}`). */
+const released = new Map<string, CraterKernels[]>();
 
 /**
- * The crater CNN's second convolution (bias and ReLU fused) and its 1620x500 dense layer, run
- * by WebAssembly SIMD kernels of our own (wasm/crater-kernels.c) in a memory of their own. W3
+ * The crater CNN's two convolutions (bias and ReLU fused) and its 1620x500 dense layer, run by
+ * WebAssembly SIMD kernels of our own (wasm/crater-kernels.c) in a memory of their own. W3
  * lives there, in the kernels' panel layout, and is updated in place; `denseWeights()` and
- * `setDenseWeights()` speak tfjs's [inputs, outputs]. W2 and b2 stay with the caller, which
- * passes them to each forward pass. The convolution's output is the dense layer's input.
+ * `setDenseWeights()` speak tfjs's [inputs, outputs]. The convolutions' weights and biases stay
+ * with the caller, which passes them to each forward pass. Each layer's output is the next
+ * one's input, in place: the images go in `imageInput`, the first convolution writes
+ * `convInput`, the second writes `denseInput`.
  *
  * Arrays returned are views into the module's memory, valid until the next call; the `*Input`
  * views are filled in place, which spares a copy of the activations every step.
@@ -97,12 +117,18 @@ const released = new Map<string, MiddleLayers[]>();
  * finalises the instance, long after a trial ends: `acquire` and `release` let a process that
  * trains trial after trial reuse one instead.
  */
-export class MiddleLayers {
+export class CraterKernels {
+  /** Side of the first convolution's output, the second's input. */
+  readonly inputSide: number;
   readonly outputSide: number;
   /** The dense layer's inputs: the convolution's outputs, flattened. */
   readonly flat: number;
   private readonly exports: KernelExports;
   private readonly w3At: number;
+  private readonly w1At: number;
+  private readonly b1At: number;
+  private readonly dw1At: number;
+  private readonly db1At: number;
   private readonly w2At: number;
   private readonly b2At: number;
   private readonly wtAt: number;
@@ -111,38 +137,45 @@ export class MiddleLayers {
   private readonly panelsSize: number;
   private layout: Layout;
   private f32: Float32Array;
+  private firstConvRows = 0;
   private convRows = 0;
   private denseRows = 0;
 
-  /** A released instance for inputs of side `inputSide`, else a new one; W3 is as it was. */
-  static acquire(inputSide: number, hidden: number): MiddleLayers {
-    return released.get(`${inputSide}x${hidden}`)?.pop() ?? new MiddleLayers(inputSide, hidden);
+  /** A released instance for images of side `imageSide`, else a new one; W3 is as it was. */
+  static acquire(imageSide: number, hidden: number): CraterKernels {
+    return released.get(`${imageSide}x${hidden}`)?.pop() ?? new CraterKernels(imageSide, hidden);
   }
 
   /** Gives the instance back for `acquire`; the caller must not use it afterwards. */
   release(): void {
-    const shape = `${this.inputSide}x${this.hidden}`;
+    const shape = `${this.imageSide}x${this.hidden}`;
     const free = released.get(shape) ?? [];
     if (!free.includes(this)) free.push(this);
     released.set(shape, free);
   }
 
-  /** For inputs [n, inputSide, inputSide, 20] (the first convolution's output). */
+  /** For images [n, imageSide, imageSide, 1]. */
   constructor(
-    readonly inputSide: number,
+    readonly imageSide: number,
     readonly hidden: number,
   ) {
-    const { channels, kernel } = MIDDLE_LAYERS;
-    this.outputSide = inputSide - kernel + 1;
-    if (this.outputSide < 1) throw new RangeError(`input of side ${inputSide} is too small`);
+    const { channels, kernel } = KERNEL_SHAPE;
+    this.inputSide = imageSide - kernel + 1;
+    this.outputSide = this.inputSide - kernel + 1;
+    if (this.outputSide < 1) throw new RangeError(`images of side ${imageSide} are too small`);
     if (hidden % 4 !== 0) throw new RangeError(`hidden size ${hidden} is not a multiple of 4`);
     this.flat = this.outputSide * this.outputSide * channels;
     const instance = new WebAssembly.Instance(kernelModule(), {});
     this.exports = instance.exports as unknown as KernelExports;
     const filter = kernel * kernel * channels * channels;
     this.panelsSize = Math.ceil(hidden / PANEL) * PANEL * this.flat;
+    const firstFilter = kernel * kernel * channels;
     this.w3At = align(this.exports.__heap_base.value);
-    this.w2At = align(this.w3At + this.panelsSize * 4);
+    this.w1At = align(this.w3At + this.panelsSize * 4);
+    this.b1At = align(this.w1At + firstFilter * 4);
+    this.dw1At = align(this.b1At + channels * 4);
+    this.db1At = align(this.dw1At + firstFilter * 4);
+    this.w2At = align(this.db1At + channels * 4);
     this.wtAt = align(this.w2At + filter * 4);
     this.dw2At = align(this.wtAt + filter * 4);
     this.b2At = align(this.dw2At + filter * 4);
@@ -185,10 +218,31 @@ export class MiddleLayers {
     return true;
   }
 
-  /** The convolution's input buffer for `n` rows, [n, side, side, 20]: fill it, then forward. */
+  /** The first convolution's input buffer for `n` images, [n, side, side]: fill it, then forward. */
+  imageInput(n: number): Float32Array {
+    this.ensureCapacity(n);
+    return this.view(this.layout.image, n * this.imageSide * this.imageSide);
+  }
+
+  /**
+   * relu(conv(images, w1) + b1) for the `n` images of `imageInput(n)`, w1 [4, 4, 1, 20] and b1
+   * [20] in tfjs's layouts. Returns the output, [n, side - 3, side - 3, 20], which is also the
+   * second convolution's input.
+   */
+  forwardFirstConv(n: number, w1: Float32Array, b1: Float32Array): Float32Array {
+    this.ensureCapacity(n);
+    this.f32.set(w1, this.w1At / 4);
+    this.f32.set(b1, this.b1At / 4);
+    const { image, a1 } = this.layout;
+    this.exports.first_conv_forward(image, this.w1At, this.b1At, a1, n, this.imageSide);
+    this.firstConvRows = n;
+    return this.convInput(n);
+  }
+
+  /** The second convolution's input buffer for `n` rows, [n, side, side, 20]. */
   convInput(n: number): Float32Array {
     this.ensureCapacity(n);
-    return this.view(this.layout.a1, n * this.inputSide * this.inputSide * MIDDLE_LAYERS.channels);
+    return this.view(this.layout.a1, n * this.inputSide * this.inputSide * KERNEL_SHAPE.channels);
   }
 
   /**
@@ -249,7 +303,7 @@ export class MiddleLayers {
     if (n !== this.convRows) {
       throw new RangeError(`convolution backward of ${n} rows after a forward of ${this.convRows}`);
     }
-    const { channels, kernel } = MIDDLE_LAYERS;
+    const { channels, kernel } = KERNEL_SHAPE;
     const { a1, x, dx, da1 } = this.layout;
     this.exports.conv_backward(
       a1,
@@ -270,6 +324,33 @@ export class MiddleLayers {
     };
   }
 
+  /**
+   * The first convolution's gradients for the images of the last `forwardFirstConv`, from the
+   * gradient at its output: what `backwardConv` returned as `da1`, or what
+   * `firstConvOutputGradient(n)` was filled with. That buffer is overwritten with the gradient
+   * before the ReLU.
+   */
+  backwardFirstConv(n: number): FirstConvGradients {
+    if (n !== this.firstConvRows) {
+      throw new RangeError(
+        `first convolution backward of ${n} rows after a forward of ${this.firstConvRows}`,
+      );
+    }
+    const { channels, kernel } = KERNEL_SHAPE;
+    const { image, a1, da1 } = this.layout;
+    this.exports.first_conv_backward(image, a1, da1, this.db1At, this.dw1At, n, this.imageSide);
+    return {
+      dw1: this.view(this.dw1At, kernel * kernel * channels),
+      db1: this.view(this.db1At, channels),
+    };
+  }
+
+  /** The buffer `backwardFirstConv` reads the output gradient from: for tests. */
+  firstConvOutputGradient(n: number): Float32Array {
+    this.ensureCapacity(n);
+    return this.view(this.layout.da1, n * this.inputSide * this.inputSide * KERNEL_SHAPE.channels);
+  }
+
   /** The buffer `backwardConv` reads the output gradient from, [n, flat]: for tests. */
   convOutputGradient(n: number): Float32Array {
     this.ensureCapacity(n);
@@ -285,17 +366,19 @@ export class MiddleLayers {
   }
 
   private layoutFor(capacity: number): Layout {
-    const inputRow = this.inputSide * this.inputSide * MIDDLE_LAYERS.channels * 4 * capacity;
+    const imageRow = this.imageSide * this.imageSide * 4 * capacity;
+    const inputRow = this.inputSide * this.inputSide * KERNEL_SHAPE.channels * 4 * capacity;
     const flatRow = this.flat * 4 * capacity;
     const hiddenRow = this.hidden * 4 * capacity;
-    const a1 = align(this.db2At + MIDDLE_LAYERS.channels * 4);
+    const image = align(this.db2At + KERNEL_SHAPE.channels * 4);
+    const a1 = align(image + imageRow);
     const x = align(a1 + inputRow);
     const z = align(x + flatRow);
     const dz = align(z + hiddenRow);
     const s = align(dz + hiddenRow);
     const dx = align(s + hiddenRow);
     const da1 = align(dx + flatRow);
-    return { capacity, a1, x, z, dz, s, dx, da1, end: align(da1 + inputRow) };
+    return { capacity, image, a1, x, z, dz, s, dx, da1, end: align(da1 + inputRow) };
   }
 
   /**
@@ -309,6 +392,7 @@ export class MiddleLayers {
     const missing = this.layout.end - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
     this.f32 = new Float32Array(memory.buffer);
+    this.firstConvRows = 0;
     this.convRows = 0;
     this.denseRows = 0;
   }
