@@ -36,6 +36,10 @@ export class LocalServices {
   readonly failed: Promise<string>;
   private fail!: (name: string) => void;
 
+  private readonly killOnExit = (): void => {
+    for (const { child } of this.services) if (child.exitCode === null) child.kill('SIGKILL');
+  };
+
   constructor(private readonly options: LocalServicesOptions) {
     this.failed = new Promise((resolve) => (this.fail = resolve));
   }
@@ -43,9 +47,7 @@ export class LocalServices {
   start(): void {
     // The services run in process groups of their own; should seedsweep exit without stopping
     // them (a second Ctrl-C), they must not outlive it.
-    process.once('exit', () => {
-      for (const { child } of this.services) if (child.exitCode === null) child.kill('SIGKILL');
-    });
+    process.once('exit', this.killOnExit);
     // A stack for this machine's user: no keys to set up, and nothing that other machines reach.
     this.options.log(
       `the API runs without API keys (AUTH=off), on ${LOOPBACK} only: other machines cannot reach it`,
@@ -96,6 +98,7 @@ export class LocalServices {
       if (service.child.exitCode === null) service.child.kill(force ? 'SIGKILL' : 'SIGTERM');
     }
     await Promise.all(this.services.map((s) => s.exited));
+    process.off('exit', this.killOnExit);
   }
 
   private spawn(name: string, pkg: string, env: NodeJS.ProcessEnv): void {

@@ -78,7 +78,13 @@ export class LocalStack {
     // Redis and the services run in process groups of their own (so that Ctrl-C reaches only
     // seedsweep, which stops them in order); should seedsweep exit without stopping them, they
     // must not outlive it.
-    process.once('exit', () => redis.kill());
+    const killRedis = () => redis.kill();
+    process.once('exit', killRedis);
+    const stopRedis = async () => {
+      await redis.stop();
+      // Benchmarks start stack after stack in one process: no listener may outlive its stack.
+      process.off('exit', killRedis);
+    };
     const services = new LocalServices({
       redisUrl: redis.url,
       port: options.port,
@@ -97,12 +103,10 @@ export class LocalStack {
       ]);
     } catch (error) {
       await services.stop(true);
-      await redis.stop();
+      await stopRedis();
       throw error;
     }
-    return new LocalStack(services, redis.url, `${redis.url} from ${redis.origin}`, () =>
-      redis.stop(),
-    );
+    return new LocalStack(services, redis.url, `${redis.url} from ${redis.origin}`, stopRedis);
   }
 
   async stop(): Promise<void> {
