@@ -237,6 +237,11 @@ describe('seedsweep bench trainer', () => {
     expect(report).toMatchObject({ backend: 'wasm', examples: 1253, batchSize: 32 });
     const seconds = report.secondsPerEpoch as number;
     expect(seconds).toBeGreaterThan(0);
+    // One warm-up epoch, then the one measured: the median and the fastest.
+    const epochs = report.epochSeconds as unknown as number[];
+    expect(epochs).toHaveLength(2);
+    expect(seconds).toBe(epochs[1]);
+    expect(report.fastestEpochSeconds).toBe(epochs[1]);
     expect(report.examplesPerSecond).toBeCloseTo(1253 / seconds, 6);
     expect(report.flopsPerExample).toBe(
       3 * 2 * (144 * 16 * 20 + 81 * 320 * 20 + 1620 * 500 + 500 * 2),
