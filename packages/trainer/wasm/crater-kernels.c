@@ -12,7 +12,7 @@
  * case (about 15 GFLOP/s in training), keeping W3 in two layouts for it costs a transpose and
  * a subtraction per step, and the convolution's gradients take transposes, a padded
  * convolution and half a dozen elementwise kernels there. Here each runs as one loop nest. The
- * first convolution is 2% of the arithmetic, yet its forward pass, gradient and read-backs as
+ * first convolution is 3% of the arithmetic, yet its forward pass, gradient and read-backs as
  * tfjs calls took a tenth of a step.
  *
  * Dense layer. W has one layout, updated in place, made for these loops: panels of 8 output
