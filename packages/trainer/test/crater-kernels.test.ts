@@ -287,18 +287,18 @@ function referenceConvBackward(
                 );
           dw[tap(kh, kw, ci, co, cin)] = acc;
         }
-  if (cin !== C) return { dz, db, dw };
-  const dx = new Float32Array(n * side * side * C);
+  // The first convolution's kernels stop before dx (nothing comes before them).
+  const dx = new Float32Array(n * side * side * cin);
   for (let i = 0; i < n; i++)
     for (let oh = 0; oh < out; oh++)
       for (let ow = 0; ow < out; ow++)
         for (let kh = 0; kh < K; kh++)
           for (let kw = 0; kw < K; kw++)
-            for (let ci = 0; ci < C; ci++) {
+            for (let ci = 0; ci < cin; ci++) {
               let acc = 0;
               for (let co = 0; co < C; co++)
-                acc = f(acc + f(w[tap(kh, kw, ci, co)]! * dz[at(out, i, oh, ow, co)]!));
-              const e = at(side, i, oh + kh, ow + kw, ci);
+                acc = f(acc + f(w[tap(kh, kw, ci, co, cin)]! * dz[at(out, i, oh, ow, co)]!));
+              const e = at(side, i, oh + kh, ow + kw, ci, cin);
               dx[e] = f(dx[e]! + acc);
             }
   return { dz, db, dw, dx };
