@@ -3,7 +3,7 @@ import type { RandomStream } from '@seedsweep/prng';
 import { CraterKernels } from './crater-kernels.js';
 import { glorotLimit, reinitialiseUnits } from './glorot.js';
 import { HostHead } from './host-head.js';
-import { PatchBatch } from './patch-batch.js';
+import { ImageBatch } from './image-batch.js';
 
 /** The crater CNN of METHOD.md: two 4x4 convolutions of 20 filters, dense 500, dense 2. */
 export const CRATER_CNN = { filters: 20, kernel: 4, hidden: 500, classes: 2 } as const;
@@ -139,7 +139,7 @@ export class CraterCnn {
    * and ReLU, output layer, loss) and the updates of every parameter but W3 run on the host,
    * which holds them.
    */
-  step(batch: PatchBatch, learningRate: number, norm: CgnNorm): StepOutput {
+  step(batch: ImageBatch, learningRate: number, norm: CgnNorm): StepOutput {
     const { filters: f, kernel: k } = CRATER_CNN;
     const { n } = batch;
     const lr = Math.fround(learningRate);

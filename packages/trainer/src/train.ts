@@ -6,7 +6,7 @@ import { InvalidCheckpointError, TrainingAbortedError } from './errors/index.js'
 import { RandomOut } from './random-out.js';
 import { checkResumable, type CheckpointPolicy, type TrainCheckpoint } from './train-checkpoint.js';
 import { parseTrainConfig, type TrainConfig } from './train-config.js';
-import { PatchBatch } from './patch-batch.js';
+import { ImageBatch } from './image-batch.js';
 import type { EpochProgress, LayerCounts, TrainResult } from './train-result.js';
 import type { ExampleSet, TrainingData } from './training-data.js';
 import { TRAINER_VERSION } from './trainer-version.js';
@@ -92,7 +92,7 @@ export async function trainModel(
     : null;
   const norm: CgnNorm = config.randomout?.cgn ?? 'l1';
   const batches = Math.ceil(trainSet.count / config.batchSize);
-  const patches = new PatchBatch(config.batchSize, size);
+  const imageBatch = new ImageBatch(config.batchSize, size);
 
   const trainLoss: (number | null)[] = start?.trainLoss ?? [];
   const minAbsCgn: (number | null)[] = start?.minAbsCgn ?? [];
@@ -119,8 +119,8 @@ export async function trainModel(
       if (options.signal?.aborted) throw new TrainingAbortedError(epoch);
       const start = batch * config.batchSize;
       const n = Math.min(config.batchSize, trainSet.count - start);
-      patches.fill(trainSet.x, trainSet.y, permutation, start, n);
-      const { loss: batchLoss, cgn: cgnValues } = model.step(patches, config.learningRate, norm);
+      imageBatch.fill(trainSet.x, trainSet.y, permutation, start, n);
+      const { loss: batchLoss, cgn: cgnValues } = model.step(imageBatch, config.learningRate, norm);
       lossSum += batchLoss * n;
       for (const value of cgnValues) epochMinCgn = Math.min(epochMinCgn, Math.abs(value));
       if (!Number.isFinite(batchLoss)) break;

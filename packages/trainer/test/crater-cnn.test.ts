@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomStream } from '@seedsweep/prng';
 import { selectBackend } from '../src/backend.js';
 import { CraterCnn } from '../src/crater-cnn.js';
-import { PatchBatch } from '../src/patch-batch.js';
+import { ImageBatch } from '../src/image-batch.js';
 import { registerWasmConv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 
 type Snapshot = ReturnType<CraterCnn['snapshot']>;
@@ -66,7 +66,7 @@ describe.each(['cpu', 'wasm'] as const)('CraterCnn on %s', (backend) => {
   let x: tf.Tensor4D;
   let y: tf.Tensor2D;
   /** The same 8 examples as the model trains on them. */
-  let batch: PatchBatch;
+  let batch: ImageBatch;
 
   beforeAll(async () => {
     await selectBackend(backend);
@@ -78,7 +78,7 @@ describe.each(['cpu', 'wasm'] as const)('CraterCnn on %s', (backend) => {
     const labels = new Float32Array(16);
     for (let i = 0; i < 8; i++) labels[2 * i + (i % 2)] = 1;
     y = tf.tensor2d(labels, [8, 2]);
-    batch = new PatchBatch(8, 15);
+    batch = new ImageBatch(8, 15);
     const classes = Uint8Array.from({ length: 8 }, (_, i) => i % 2);
     batch.fill(
       pixels,
@@ -139,7 +139,7 @@ describe.each(['cpu', 'wasm'] as const)('CraterCnn on %s', (backend) => {
 it('takes the same step, bit for bit, whichever tfjs backend is loaded', async () => {
   const pixels = new Float32Array(8 * 15 * 15);
   RandomStream.derive(9, 'cnn-test').fillUniform(pixels, 2);
-  const batch = new PatchBatch(8, 15);
+  const batch = new ImageBatch(8, 15);
   const order = Int32Array.from({ length: 8 }, (_, i) => i);
   batch.fill(
     pixels,

@@ -2,7 +2,7 @@
  * A mini-batch of single-channel images with their one-hot targets, gathered in the data
  * order. Buffers are allocated once, for the largest batch, and reused.
  */
-export class PatchBatch {
+export class ImageBatch {
   /** The images, [n, size, size]. */
   readonly pixels: Float32Array;
   /** One-hot targets, [n, 2]. */
