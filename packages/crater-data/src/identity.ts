@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { DATASET_SOURCE } from './checksums.js';
+import { DATASET_SOURCE } from './checksums.js';
+import type { InputScale } from './input-scale.js';
 import type { RegionName } from './regions.js';
 
 /**
  * Bump whenever prepared examples or splits would change for the same options (crop geometry,
- * resampling, standardisation, split stream names, candidate order): the hash below keys caches
+ * resampling, input scaling, split stream names, candidate order): the hash below keys caches
  * and trial results, so a silent change would mix incompatible data.
  */
 export const PREPARATION_VERSION = 1;
@@ -16,7 +17,34 @@ export interface DatasetIdentity {
   cropScale: number;
   size: number;
   splitSeed: number;
+  inputScale: InputScale;
+  /** Present for `minmax` only: other scales do not read it, so it must not split their keys. */
+  minmaxRange?: [number, number];
   preparation: number;
+}
+
+/** The identity of `region` prepared with `settings` (defaults filled in). */
+export function datasetIdentity(
+  region: RegionName,
+  settings: {
+    cropScale: number;
+    size: number;
+    splitSeed: number;
+    inputScale: InputScale;
+    minmaxRange: readonly [number, number];
+  },
+): DatasetIdentity {
+  const { cropScale, size, splitSeed, inputScale, minmaxRange } = settings;
+  return {
+    source: DATASET_SOURCE,
+    region,
+    cropScale,
+    size,
+    splitSeed,
+    inputScale,
+    ...(inputScale === 'minmax' && { minmaxRange: [minmaxRange[0], minmaxRange[1]] }),
+    preparation: PREPARATION_VERSION,
+  };
 }
 
 /** SHA-256 hex of the identity's canonical JSON (sorted keys, no whitespace). */

@@ -17,8 +17,25 @@ export {
 export { DEFAULT_DATASET_FILES, REGIONS, regionFiles, type RegionName } from './regions.js';
 export { loadRegion, type LoadRegionOptions } from './load-region.js';
 export type { ExampleSet, PreparedRegion } from './prepared-region.js';
-export { DEFAULT_CROP_SCALE, DEFAULT_SIZE, DEFAULT_SPLIT_SEED } from './preparation-options.js';
-export { datasetIdentityHash, PREPARATION_VERSION, type DatasetIdentity } from './identity.js';
+export {
+  DEFAULT_CROP_SCALE,
+  DEFAULT_SIZE,
+  DEFAULT_SPLIT_SEED,
+  isMinmaxRange,
+} from './preparation-options.js';
+export {
+  datasetIdentity,
+  datasetIdentityHash,
+  PREPARATION_VERSION,
+  type DatasetIdentity,
+} from './identity.js';
+export {
+  DEFAULT_INPUT_SCALE,
+  DEFAULT_MINMAX_RANGE,
+  INPUT_SCALES,
+  isInputScale,
+  type InputScale,
+} from './input-scale.js';
 export { datasetStats, type DatasetStatsOptions, type RegionStats } from './dataset-stats.js';
 export {
   ChecksumMismatchError,

@@ -1,6 +1,6 @@
-import { DATASET_SOURCE } from './checksums.js';
 import { InvalidOptionError } from './errors/invalid-option-error.js';
-import { datasetIdentityHash, PREPARATION_VERSION, type DatasetIdentity } from './identity.js';
+import { datasetIdentity, datasetIdentityHash } from './identity.js';
+import type { InputScale } from './input-scale.js';
 import { preparationSettings } from './preparation-options.js';
 import { readPreparedTensors, writePreparedTensors } from './prepared-cache.js';
 import { prepareRegion } from './prepare-region.js';
@@ -22,6 +22,10 @@ export interface LoadRegionOptions {
   size?: number;
   /** Seed of the train/test split, independent of model seeds; default 1. */
   splitSeed?: number;
+  /** How grey levels become inputs; default `standardise`. */
+  inputScale?: InputScale;
+  /** The `minmax` target range; default the authors' [0, 150]. */
+  minmaxRange?: readonly [number, number];
 }
 
 /**
@@ -36,12 +40,7 @@ export async function loadRegion(
     throw new InvalidOptionError('region', region, `must be one of ${REGIONS.join(', ')}`);
   }
   const settings = preparationSettings(options);
-  const identity: DatasetIdentity = {
-    source: DATASET_SOURCE,
-    region,
-    ...settings,
-    preparation: PREPARATION_VERSION,
-  };
+  const identity = datasetIdentity(region, settings);
   const identityHash = datasetIdentityHash(identity);
   const { cacheDir } = options;
   let tensors =

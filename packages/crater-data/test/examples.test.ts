@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { standardise, writeExample } from '../src/examples.js';
+import { writeExample } from '../src/examples.js';
+import { standardise } from '../src/input-scale.js';
 import { cropAndResample } from '../src/resample.js';
 import { syntheticImage } from './fixtures.js';
+
+const STANDARDISE = { inputScale: 'standardise', minmaxRange: [0, 150] } as const;
 
 function example(
   image: ReturnType<typeof syntheticImage>,
@@ -10,7 +13,7 @@ function example(
   cropScale = 2,
 ): Float32Array {
   const out = new Float32Array(size * size);
-  writeExample(image, c, { cropScale, size }, out, 0);
+  writeExample(image, c, { cropScale, size, ...STANDARDISE }, out, 0);
   return out;
 }
 
@@ -101,7 +104,7 @@ describe('writeExample', () => {
   it('writes at the given offset and leaves the rest alone', () => {
     const image = syntheticImage(20, 20, (x, y) => x + y);
     const out = new Float32Array(3 * 4).fill(9);
-    writeExample(image, { x: 10, y: 10, d: 4 }, { cropScale: 2, size: 2 }, out, 4);
+    writeExample(image, { x: 10, y: 10, d: 4 }, { cropScale: 2, size: 2, ...STANDARDISE }, out, 4);
     expect([...out.subarray(0, 4)]).toEqual([9, 9, 9, 9]);
     expect([...out.subarray(8)]).toEqual([9, 9, 9, 9]);
     expect(moments(out.subarray(4, 8)).variance).toBeCloseTo(1, 5);

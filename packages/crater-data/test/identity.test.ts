@@ -14,13 +14,14 @@ const west: DatasetIdentity = {
   cropScale: 2,
   size: 15,
   splitSeed: 1,
+  inputScale: 'standardise',
   preparation: 1,
 };
 
 describe('datasetIdentityHash', () => {
   it('hashes the canonical JSON: sorted keys, no whitespace', () => {
     const json =
-      '{"cropScale":2,"preparation":1,"region":"West","size":15,' +
+      '{"cropScale":2,"inputScale":"standardise","preparation":1,"region":"West","size":15,' +
       '"source":"ieee8023/CraterDataset@646da4c518c1662fad6d3bb607cf04b77213ca7f","splitSeed":1}';
     expect(datasetIdentityHash(west)).toBe(createHash('sha256').update(json).digest('hex'));
     const reordered = Object.fromEntries(Object.entries(west).reverse()) as DatasetIdentity;
@@ -34,6 +35,9 @@ describe('datasetIdentityHash', () => {
       { size: 16 },
       { splitSeed: 2 },
       { preparation: 2 },
+      { inputScale: 'unit' },
+      { inputScale: 'minmax', minmaxRange: [0, 150] },
+      { inputScale: 'minmax', minmaxRange: [0, 1] },
     ];
     const hashes = variants.map((v) => datasetIdentityHash({ ...west, ...v }));
     expect(new Set([datasetIdentityHash(west), ...hashes]).size).toBe(variants.length + 1);
@@ -52,6 +56,10 @@ describe('loadRegion options', () => {
     ['splitSeed', -1],
     ['splitSeed', 1.5],
     ['splitSeed', 2 ** 53],
+    ['inputScale', 'zscore'],
+    ['minmaxRange', [150, 0]],
+    ['minmaxRange', [0, Number.POSITIVE_INFINITY]],
+    ['minmaxRange', [0]],
   ])('rejects %s = %s, naming the option', async (option, value) => {
     const err = await loadRegion('East', { dataDir: DATA_DIR, [option]: value }).catch((e) => e);
     expect(err).toBeInstanceOf(InvalidOptionError);
