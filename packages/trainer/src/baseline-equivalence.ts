@@ -2,8 +2,12 @@ import { RandomOut } from './random-out.js';
 import type { TrainConfig } from './train-config.js';
 import type { TrainResult } from './train-result.js';
 
-/** What a baseline run records that tells where a RandomOut run could first part from it. */
-export type BaselineHistory = Pick<TrainResult, 'trainLoss' | 'minAbsCgn'>;
+/**
+ * What a baseline run records that tells where a RandomOut run could first part from it. Records
+ * written before the |sum CGN| minima were kept lack them.
+ */
+export type BaselineHistory = Pick<TrainResult, 'trainLoss' | 'minAbsCgn'> &
+  Partial<Pick<TrainResult, 'minAbsSumCgn'>>;
 
 /**
  * The first epoch (0-based) in which a RandomOut run could re-initialise a filter, judged from
@@ -16,20 +20,23 @@ export type BaselineHistory = Pick<TrainResult, 'trainLoss' | 'minAbsCgn'>;
  * the epoch is active and the baseline's smallest |CGN| of that epoch is below tau. The loss gate
  * reads the previous epoch's loss, which is the baseline's until the first firing. Checking once
  * an epoch only checks less, so the answer is never later than the real first firing: the run's
- * state at the start of that epoch is the baseline's. The baseline records the l1 norm, so a
- * `cgn: 'sum'` run cannot be judged (0); an unknown value (non-finite) counts as a firing.
+ * state at the start of that epoch is the baseline's. An l1 run is judged by the l1 minima, a
+ * sum run by the |sum| minima: those are the values its checks compare, rounded as they are. A
+ * record without the sum minima cannot judge a sum run (0); an unknown value (non-finite)
+ * counts as a firing.
  */
 export function firstPossibleFiring(config: TrainConfig, baseline: BaselineHistory): number | null {
   const randomout = config.randomout;
   if (randomout === null || randomout.tau <= 0) return null;
-  if (randomout.cgn !== 'l1') return 0;
+  const minima = randomout.cgn === 'l1' ? baseline.minAbsCgn : baseline.minAbsSumCgn;
+  if (!minima) return 0;
   const active = RandomOut.activeEpochsOf(randomout, config.epochs);
   // A baseline that diverged has fewer epochs; the RandomOut run stops at the same point.
   const epochs = Math.min(active, baseline.minAbsCgn.length);
   for (let epoch = 0; epoch < epochs; epoch++) {
     const previousLoss = epoch === 0 ? null : (baseline.trainLoss[epoch - 1] ?? null);
     if (!RandomOut.isActive(randomout, active, epoch, previousLoss)) continue;
-    const smallest = baseline.minAbsCgn[epoch];
+    const smallest = minima[epoch];
     if (smallest === null || smallest === undefined || smallest < randomout.tau) return epoch;
   }
   return null;

@@ -27,8 +27,11 @@ type HostParams = Record<Exclude<ParamName, 'w3'>, Float32Array>;
 export interface StepOutput {
   /** Mean softmax cross-entropy of the batch. */
   loss: number;
-  /** CGN of every filter: conv1's filters, then conv2's. */
-  cgn: Float32Array;
+  /**
+   * CGN of every filter in both norms (conv1's filters, then conv2's): a run checks its own, and
+   * records the smallest of each so a baseline can judge RandomOut runs of either norm.
+   */
+  cgn: Record<CgnNorm, Float32Array>;
 }
 
 /**
@@ -139,7 +142,7 @@ export class CraterCnn {
    * and ReLU, output layer, loss) and the updates of every parameter but W3 run on the host,
    * which holds them.
    */
-  step(batch: ImageBatch, learningRate: number, norm: CgnNorm): StepOutput {
+  step(batch: ImageBatch, learningRate: number): StepOutput {
     const { filters: f, kernel: k } = CRATER_CNN;
     const { n } = batch;
     const lr = Math.fround(learningRate);
@@ -153,9 +156,9 @@ export class CraterCnn {
     const { dw2, db2 } = layers.backwardConv(n);
     const { dw1, db1 } = layers.backwardFirstConv(n);
 
-    const cgn = new Float32Array(2 * f);
-    filterCgn(dw1, k * k, f, norm, cgn, 0);
-    filterCgn(dw2, k * k * f, f, norm, cgn, f);
+    const cgn = { l1: new Float32Array(2 * f), sum: new Float32Array(2 * f) };
+    filterCgn(dw1, k * k, f, cgn, 0);
+    filterCgn(dw2, k * k * f, f, cgn, f);
     sgd(host.w1, dw1, lr);
     sgd(host.b1, db1, lr);
     sgd(host.w2, dw2, lr);
@@ -244,21 +247,27 @@ function sgd(param: Float32Array, grad: ArrayLike<number>, lr: number): void {
   }
 }
 
-/** CGN of each of `units` filters from a [rows, units] gradient (rows beyond `rows` ignored). */
+/**
+ * Both CGNs of each of `units` filters from a [rows, units] gradient (rows beyond `rows`
+ * ignored). Each is a float64 sum over the rows in order, rounded once to float32: the values
+ * RandomOut compares with tau and the records' minima must be the same numbers.
+ */
 function filterCgn(
   grad: Float32Array,
   rows: number,
   units: number,
-  norm: CgnNorm,
-  out: Float32Array,
+  out: Record<CgnNorm, Float32Array>,
   offset: number,
 ): void {
   for (let u = 0; u < units; u++) {
-    let s = 0;
+    let l1 = 0;
+    let sum = 0;
     for (let r = 0; r < rows; r++) {
       const g = grad[r * units + u]!;
-      s += norm === 'l1' ? Math.abs(g) : g;
+      l1 += Math.abs(g);
+      sum += g;
     }
-    out[offset + u] = s;
+    out.l1[offset + u] = l1;
+    out.sum[offset + u] = sum;
   }
 }

@@ -23,6 +23,7 @@ export interface TrainCheckpoint {
   streams: { init: number[]; dataOrder: number[] };
   trainLoss: (number | null)[];
   minAbsCgn: (number | null)[];
+  minAbsSumCgn: (number | null)[];
   perEpoch: LayerCounts[];
 }
 
@@ -94,6 +95,11 @@ export function decodeCheckpoint(bytes: Buffer): TrainCheckpoint {
   } catch {
     throw new InvalidCheckpointError('truncated or unreadable header');
   }
+  // A resumed run's result carries the checkpoint's history, which must be the one training from
+  // the start records: a checkpoint without the |sum CGN| minima cannot give that.
+  if (!Array.isArray(header.minAbsSumCgn)) {
+    throw new InvalidCheckpointError('no |sum CGN| history (written by an earlier trainer)');
+  }
   const body = bytes.subarray(at + 4 + headerLength);
   const expected = header.params.reduce((sum, p) => sum + p.length * 4, 0);
   if (body.length !== expected) {
@@ -119,6 +125,7 @@ export function decodeCheckpoint(bytes: Buffer): TrainCheckpoint {
     streams: header.streams,
     trainLoss: header.trainLoss,
     minAbsCgn: header.minAbsCgn,
+    minAbsSumCgn: header.minAbsSumCgn,
     perEpoch: header.perEpoch,
   };
 }
@@ -141,7 +148,8 @@ export function checkResumable(
   if (!Number.isInteger(e) || e < 0 || e >= config.epochs) {
     throw new InvalidCheckpointError(`epoch ${e} is outside a run of ${config.epochs} epochs`);
   }
-  for (const list of [checkpoint.trainLoss, checkpoint.minAbsCgn, checkpoint.perEpoch]) {
+  const { trainLoss, minAbsCgn, minAbsSumCgn, perEpoch } = checkpoint;
+  for (const list of [trainLoss, minAbsCgn, minAbsSumCgn, perEpoch]) {
     if (list.length !== e) {
       throw new InvalidCheckpointError(`history of ${list.length} epochs for epoch ${e}`);
     }

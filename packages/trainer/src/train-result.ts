@@ -24,8 +24,13 @@ export interface TrainResult {
   /** 1-based epoch in which a loss or weight stopped being finite. */
   divergedAtEpoch: number | null;
   reinitializations: Reinitializations;
-  /** Smallest |CGN| over all filters and mini-batches, per epoch. */
+  /**
+   * Smallest l1 CGN over all filters and mini-batches, per epoch; in every run, whichever norm
+   * its RandomOut checks (what baselines are judged by for `cgn: 'l1'`).
+   */
   minAbsCgn: (number | null)[];
+  /** Smallest |sum CGN| over all filters and mini-batches, per epoch; likewise for `cgn: 'sum'`. */
+  minAbsSumCgn: (number | null)[];
   weightsHash: string;
   backend: string;
   versions: Record<string, string>;

@@ -30,6 +30,7 @@ interface RunStart {
   dataOrder: RandomStream;
   trainLoss: (number | null)[];
   minAbsCgn: (number | null)[];
+  minAbsSumCgn: (number | null)[];
   perEpoch: LayerCounts[];
 }
 
@@ -64,6 +65,7 @@ export async function train(
     dataOrder: RandomStream.fromState(resume.streams.dataOrder),
     trainLoss: [...resume.trainLoss],
     minAbsCgn: [...resume.minAbsCgn],
+    minAbsSumCgn: [...resume.minAbsSumCgn],
     perEpoch: resume.perEpoch.map((counts) => ({ ...counts })),
   };
   try {
@@ -95,7 +97,12 @@ export async function trainModel(
   const imageBatch = new ImageBatch(config.batchSize, size);
 
   const trainLoss: (number | null)[] = start?.trainLoss ?? [];
+  // Every run records both norms' minima whatever norm it checks: a RandomOut run resumed from
+  // its baseline inherits the baseline's early epochs, and a RandomOut run that keeps checkpoints
+  // for its siblings (see the worker) saves them as the baseline's, so its history before its
+  // first firing must be the baseline's, field for field.
   const minAbsCgn: (number | null)[] = start?.minAbsCgn ?? [];
+  const minAbsSumCgn: (number | null)[] = start?.minAbsSumCgn ?? [];
   const perEpoch: LayerCounts[] = start?.perEpoch ?? [];
   let divergedAtEpoch: number | null = null;
 
@@ -108,6 +115,7 @@ export async function trainModel(
       streams: { init: initStream.state(), dataOrder: order.state() },
       trainLoss: [...trainLoss],
       minAbsCgn: [...minAbsCgn],
+      minAbsSumCgn: [...minAbsSumCgn],
       perEpoch: perEpoch.map((counts) => ({ ...counts })),
     };
     const permutation = order.permutation(trainSet.count);
@@ -115,17 +123,19 @@ export async function trainModel(
     const counts: LayerCounts = { conv1: 0, conv2: 0 };
     let lossSum = 0;
     let epochMinCgn = Infinity;
+    let epochMinSumCgn = Infinity;
     for (let batch = 0; batch < batches; batch++) {
       if (options.signal?.aborted) throw new TrainingAbortedError(epoch);
       const start = batch * config.batchSize;
       const n = Math.min(config.batchSize, trainSet.count - start);
       imageBatch.fill(trainSet.x, trainSet.y, permutation, start, n);
-      const { loss: batchLoss, cgn: cgnValues } = model.step(imageBatch, config.learningRate, norm);
+      const { loss: batchLoss, cgn } = model.step(imageBatch, config.learningRate);
       lossSum += batchLoss * n;
-      for (const value of cgnValues) epochMinCgn = Math.min(epochMinCgn, Math.abs(value));
+      for (const value of cgn.l1) epochMinCgn = Math.min(epochMinCgn, Math.abs(value));
+      for (const value of cgn.sum) epochMinSumCgn = Math.min(epochMinSumCgn, Math.abs(value));
       if (!Number.isFinite(batchLoss)) break;
       if (active && randomOut!.checksBatch(batch, batches)) {
-        const fired = randomOut!.apply(model, cgnValues);
+        const fired = randomOut!.apply(model, cgn[norm]);
         counts.conv1 += fired.conv1;
         counts.conv2 += fired.conv2;
       }
@@ -133,8 +143,9 @@ export async function trainModel(
     const meanLoss = lossSum / trainSet.count;
     trainLoss.push(Number.isFinite(meanLoss) ? meanLoss : null);
     minAbsCgn.push(Number.isFinite(epochMinCgn) ? epochMinCgn : null);
+    minAbsSumCgn.push(Number.isFinite(epochMinSumCgn) ? epochMinSumCgn : null);
     perEpoch.push(counts);
-    if (atStart && options.checkpoints!.wants(epoch, { trainLoss, minAbsCgn })) {
+    if (atStart && options.checkpoints!.wants(epoch, { trainLoss, minAbsCgn, minAbsSumCgn })) {
       await options.checkpoints!.save(atStart);
     }
     options.onEpoch?.({
@@ -162,6 +173,7 @@ export async function trainModel(
     divergedAtEpoch,
     reinitializations: { total: conv1 + conv2, conv1, conv2, perEpoch },
     minAbsCgn,
+    minAbsSumCgn,
     weightsHash: model.weightsHash(),
     backend: backend.name,
     versions: backend.versions,

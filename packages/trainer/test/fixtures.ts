@@ -39,6 +39,7 @@ export function outcome(r: TrainResult) {
     weightsHash: r.weightsHash,
     trainLoss: r.trainLoss,
     minAbsCgn: r.minAbsCgn,
+    minAbsSumCgn: r.minAbsSumCgn,
     reinitializations: r.reinitializations,
     epochsRun: r.epochsRun,
     diverged: r.diverged,

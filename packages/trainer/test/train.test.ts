@@ -104,12 +104,30 @@ describe('train (wasm, real East data)', () => {
     });
     expect(matchesBaseline(above, baseline)).toBe(false);
     expect((await train(above, data)).reinitializations.total).toBeGreaterThan(0);
-    // Only the l1 norm is recorded by a baseline: a 'sum' run cannot be judged from it.
-    const sum = parseTrainConfig({
+  });
+
+  it('likewise for the sum norm, judged by the smallest |sum CGN| the baseline records', async () => {
+    const baseline = await train(base, data);
+    const activePercent = 67;
+    const sumFloor = Math.min(...baseline.minAbsSumCgn.slice(0, 2).map((v) => v!));
+    // |sum| <= l1 for every filter: the sum norm fires first, so its own series must judge it.
+    expect(sumFloor).toBeLessThan(Math.min(...baseline.minAbsCgn.slice(0, 2).map((v) => v!)));
+    const quiet = parseTrainConfig({
       ...base,
-      randomout: { tau: floor / 2, activePercent, cgn: 'sum' },
+      randomout: { tau: sumFloor, activePercent, cgn: 'sum' },
     });
-    expect(matchesBaseline(sum, baseline)).toBe(false);
+    expect(matchesBaseline(quiet, baseline)).toBe(true);
+    const quietRun = await train(quiet, data);
+    expect(quietRun.reinitializations.total).toBe(0);
+    // Both series included: a sum run records the l1 minima too, as its baseline does.
+    expect(outcome(quietRun)).toEqual(outcome(baseline));
+
+    const above = parseTrainConfig({
+      ...base,
+      randomout: { tau: sumFloor * (1 + 1e-9), activePercent, cgn: 'sum' },
+    });
+    expect(matchesBaseline(above, baseline)).toBe(false);
+    expect((await train(above, data)).reinitializations.total).toBeGreaterThan(0);
   });
 
   it('with tau above every CGN, re-initialises every filter at every check while active', async () => {
