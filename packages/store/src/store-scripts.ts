@@ -7,7 +7,9 @@
  * ARGV[1] result JSON, ARGV[2] trial key, ARGV[3] approximate stream length cap,
  * ARGV[4] summary JSON, ARGV[5] training milliseconds, ARGV[6] epochs trained,
  * ARGV[7] '1' when the result was derived from a baseline instead of trained,
- * ARGV[8] '1' when it was trained from a baseline's checkpoint instead of from the start
+ * ARGV[8] '1' when it was trained from a baseline's checkpoint instead of from the start,
+ * ARGV[9] '1' when it was imported: trained by another deployment, so it adds nothing to the
+ * training counters here, and finding it already stored is no second delivery
  */
 export const WRITE_RESULT_SCRIPT = `
 if redis.call('HSETNX', KEYS[1], 'result', ARGV[1]) == 1 then
@@ -15,13 +17,17 @@ if redis.call('HSETNX', KEYS[1], 'result', ARGV[1]) == 1 then
   redis.call('HDEL', KEYS[1], 'failure')
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', 'result', 'key', ARGV[2])
   redis.call('HINCRBY', KEYS[3], 'results', 1)
+  if ARGV[9] == '1' then
+    redis.call('HINCRBY', KEYS[3], 'importedResults', 1)
+    return 1
+  end
   redis.call('HINCRBY', KEYS[3], 'trainingMs', ARGV[5])
   redis.call('HINCRBY', KEYS[3], 'epochs', ARGV[6])
   if ARGV[7] == '1' then redis.call('HINCRBY', KEYS[3], 'derivedResults', 1) end
   if ARGV[8] == '1' then redis.call('HINCRBY', KEYS[3], 'resumedResults', 1) end
   return 1
 end
-redis.call('HINCRBY', KEYS[3], 'duplicateResults', 1)
+if ARGV[9] ~= '1' then redis.call('HINCRBY', KEYS[3], 'duplicateResults', 1) end
 return 0
 `;
 

@@ -32,6 +32,8 @@ export interface StoreCounters {
   derivedResults: number;
   /** Results trained from a baseline's checkpoint, from the epoch of their first possible firing. */
   resumedResults: number;
+  /** Results written by an import (trained elsewhere); in `results`, not in the training counts. */
+  importedResults: number;
 }
 
 /** A trial as statuses and grids see it: its summary once done, its failure if it failed. */
@@ -208,7 +210,33 @@ export class SweepStore {
 
   /** Writes the result unless one exists; true when this call wrote it. */
   async writeResult(record: TrialRecord): Promise<boolean> {
-    const written = await this.redis.eval(
+    const written = await this.redis.eval(...this.resultWrite(record, false));
+    return written === 1;
+  }
+
+  /**
+   * Writes results another deployment trained (an import), each unless one exists, in the order
+   * given; true where this call wrote it. They are written as a worker's are (summary, event,
+   * the `results` counter), so statuses, grids and later sweeps see them alike, but they count
+   * as imported, not as training done here.
+   */
+  async importResults(records: readonly TrialRecord[]): Promise<boolean[]> {
+    const written: boolean[] = [];
+    for (let i = 0; i < records.length; i += BATCH) {
+      const pipeline = this.redis.pipeline();
+      for (const record of records.slice(i, i + BATCH)) {
+        pipeline.eval(...this.resultWrite(record, true));
+      }
+      for (const [error, value] of (await pipeline.exec()) ?? []) {
+        if (error) throw error;
+        written.push(value === 1);
+      }
+    }
+    return written;
+  }
+
+  private resultWrite(record: TrialRecord, imported: boolean) {
+    return [
       WRITE_RESULT_SCRIPT,
       3,
       this.keys.trial(record.key),
@@ -222,8 +250,8 @@ export class SweepStore {
       String(record.derivedFrom ? 0 : record.epochsRun - (record.resumedFrom?.epoch ?? 0)),
       record.derivedFrom ? '1' : '0',
       record.resumedFrom ? '1' : '0',
-    );
-    return written === 1;
+      imported ? '1' : '0',
+    ] as const;
   }
 
   /** Records a final failure unless a result exists; true when this call recorded it. */
@@ -374,6 +402,7 @@ export class SweepStore {
       epochs: Number(values.epochs ?? 0),
       derivedResults: Number(values.derivedResults ?? 0),
       resumedResults: Number(values.resumedResults ?? 0),
+      importedResults: Number(values.importedResults ?? 0),
     };
   }
 

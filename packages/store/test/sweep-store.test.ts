@@ -53,6 +53,7 @@ describe('results', () => {
       epochs: 2,
       derivedResults: 0,
       resumedResults: 0,
+      importedResults: 0,
     });
     expect(await store.getStates(['k1', 'nope'])).toEqual([
       {
@@ -102,6 +103,46 @@ describe('results', () => {
     expect(outcomes.map((o) => o.result?.key ?? null)).toEqual(
       keys.map((k, i) => (i % 3 === 0 ? k : null)),
     );
+  });
+
+  it('imported, are written as a worker writes them but count as imported, never overwriting', async () => {
+    await store.writeResult(record('i1', { testAccuracy: 0.8 }));
+    await store.writeFailure({
+      key: 'i2',
+      message: 'boom',
+      code: null,
+      attempts: 3,
+      worker: 'w',
+      failedAt: '',
+    });
+    const written = await store.importResults([
+      record('i1', { testAccuracy: 0.1 }),
+      record('i2', { derivedFrom: 'b1' }),
+      record('i3', { resumedFrom: { key: 'b1', epoch: 1 } }),
+    ]);
+    expect(written).toEqual([false, true, true]);
+    expect((await store.getResult('i1'))?.testAccuracy).toBe(0.8);
+    expect((await store.getStates(['i2']))[0]).toEqual({
+      summary: { testAccuracy: 0.9, diverged: false, majorityRate: 0.6, durationMs: 1000 },
+      failure: null,
+    });
+    expect((await store.readEvents('0-0')).map((e) => `${e.type} ${e.key}`)).toEqual([
+      'result i1',
+      'failure i2',
+      'result i2',
+      'result i3',
+    ]);
+    // Training counted once, for the worker's result; the import is no duplicate delivery.
+    expect(await store.counters()).toEqual({
+      results: 3,
+      duplicateResults: 0,
+      failures: 1,
+      trainingMs: 1000,
+      epochs: 2,
+      derivedResults: 0,
+      resumedResults: 0,
+      importedResults: 2,
+    });
   });
 
   it('wake a blocked reader when they arrive', async () => {
