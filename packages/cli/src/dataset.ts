@@ -1,4 +1,5 @@
 import {
+  type InputScale,
   cacheLayout,
   loadRegion,
   locateDataset,
@@ -11,6 +12,8 @@ export interface PreparationFlags {
   cropScale?: number;
   size?: number;
   splitSeed?: number;
+  inputScale?: InputScale;
+  minmaxRange?: readonly [number, number];
 }
 
 /**

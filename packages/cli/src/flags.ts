@@ -32,3 +32,20 @@ export function choiceFlag<T extends string>(
   }
   return raw as T;
 }
+
+/** `A,B`: two finite numbers, or undefined when absent. Their order is the caller's check. */
+export function numberPairFlag(
+  values: Record<string, unknown>,
+  name: string,
+): [number, number] | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const parts = String(raw)
+    .split(',')
+    .map((part) => part.trim());
+  const numbers = parts.map(Number);
+  if (parts.length !== 2 || parts.some((p) => p === '') || !numbers.every(Number.isFinite)) {
+    throw new UsageError(`--${name} takes two numbers LOW,HIGH (e.g. 0,150), got '${String(raw)}'`);
+  }
+  return [numbers[0]!, numbers[1]!];
+}

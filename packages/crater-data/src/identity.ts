@@ -17,7 +17,11 @@ export interface DatasetIdentity {
   cropScale: number;
   size: number;
   splitSeed: number;
-  inputScale: InputScale;
+  /**
+   * Absent for `standardise`, the only scaling before input scales existed: its identities, and
+   * the trial keys built on them, stay what they were, so stored results are still found.
+   */
+  inputScale?: Exclude<InputScale, 'standardise'>;
   /** Present for `minmax` only: other scales do not read it, so it must not split their keys. */
   minmaxRange?: [number, number];
   preparation: number;
@@ -41,7 +45,7 @@ export function datasetIdentity(
     cropScale,
     size,
     splitSeed,
-    inputScale,
+    ...(inputScale !== 'standardise' && { inputScale }),
     ...(inputScale === 'minmax' && { minmaxRange: [minmaxRange[0], minmaxRange[1]] }),
     preparation: PREPARATION_VERSION,
   };

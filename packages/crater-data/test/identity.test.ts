@@ -14,14 +14,13 @@ const west: DatasetIdentity = {
   cropScale: 2,
   size: 15,
   splitSeed: 1,
-  inputScale: 'standardise',
   preparation: 1,
 };
 
 describe('datasetIdentityHash', () => {
   it('hashes the canonical JSON: sorted keys, no whitespace', () => {
     const json =
-      '{"cropScale":2,"inputScale":"standardise","preparation":1,"region":"West","size":15,' +
+      '{"cropScale":2,"preparation":1,"region":"West","size":15,' +
       '"source":"ieee8023/CraterDataset@646da4c518c1662fad6d3bb607cf04b77213ca7f","splitSeed":1}';
     expect(datasetIdentityHash(west)).toBe(createHash('sha256').update(json).digest('hex'));
     const reordered = Object.fromEntries(Object.entries(west).reverse()) as DatasetIdentity;

@@ -1,6 +1,6 @@
 import type { TrialFactor } from './errors/index.js';
 import { seedCount } from './seeds.js';
-import type { SweepDefinition } from './sweep-definition.js';
+import { sweepCases, type SweepCase, type SweepDefinition } from './sweep-definition.js';
 
 export interface TrialCount {
   trials: number;
@@ -12,14 +12,29 @@ export interface TrialCount {
 
 /**
  * How many unique trials the sweep needs, by arithmetic alone, so an oversized sweep is refused
- * before anything is built. Each (region, seed, training combination) has one baseline, shared
- * by every RandomOut cell and by every combination of RandomOut's other axes.
+ * before anything is built. Each (region, seed, input scale, training combination) has one
+ * baseline, shared by every RandomOut cell and by every combination of RandomOut's other axes.
+ * A sweep of cases counts each case's trials; cases that share trials are counted once each, so
+ * the sum is an upper bound.
  */
 export function countTrials(def: SweepDefinition): TrialCount {
+  const cases = sweepCases(def).map(countCase);
+  if (cases.length === 1) return cases[0]!;
+  return {
+    trials: cases.reduce((sum, c) => sum + c.trials, 0),
+    factors: cases.flatMap((c, i) =>
+      c.factors.map((f) => ({ ...f, name: `cases.${i}.${f.name}` })),
+    ),
+    formula: cases.map((c) => `[${c.formula}]`).join(' + '),
+  };
+}
+
+function countCase(def: SweepCase): TrialCount {
   const { randomout: ro, training: t } = def;
   const outer: TrialFactor[] = [
     { name: 'regions', count: def.regions.length },
     { name: 'seeds', count: seedCount(def.seeds) },
+    { name: 'inputScale', count: def.dataset.inputScale.length },
     { name: 'epochs', count: t.epochs.length },
     { name: 'learningRate', count: t.learningRate.length },
     { name: 'batchSize', count: t.batchSize.length },

@@ -1,3 +1,4 @@
+import { DEFAULT_INPUT_SCALE } from '@seedsweep/crater-data';
 import { randomOutSchema, TRAINING_DEFAULTS } from '@seedsweep/trainer';
 import type { TrialSpec } from './sweep-plan.js';
 
@@ -5,12 +6,15 @@ const RANDOMOUT_DEFAULTS = randomOutSchema.parse({ tau: 0, activePercent: 0 });
 
 /**
  * A short label for logs: "East seed 3 tau=1e-8 P=60%", "East seed 3 baseline". Settings that
- * differ from the trainer's defaults are added ("East seed 3 lr=0.05 baseline"), so trials of
+ * differ from the defaults are added ("East seed 3 input=unit lr=0.05 baseline"), so trials of
  * different groups stay distinguishable.
  */
 export function describeTrial(spec: TrialSpec): string {
   const { train } = spec;
   const parts = [spec.region, `seed ${train.seed}`];
+  // Older specs (before input scales) have none: they were standardised.
+  const inputScale = spec.dataset.inputScale ?? DEFAULT_INPUT_SCALE;
+  if (inputScale !== DEFAULT_INPUT_SCALE) parts.push(`input=${inputScale}`);
   if (train.epochs !== TRAINING_DEFAULTS.epochs) parts.push(`epochs=${train.epochs}`);
   if (train.learningRate !== TRAINING_DEFAULTS.learningRate) parts.push(`lr=${train.learningRate}`);
   if (train.batchSize !== TRAINING_DEFAULTS.batchSize) parts.push(`batch=${train.batchSize}`);

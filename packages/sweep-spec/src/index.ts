@@ -8,7 +8,10 @@ export type {
 } from './sweep-plan.js';
 export {
   DEFAULT_FAILURE_MARGIN,
+  sweepCases,
   sweepDefinitionSchema,
+  type DatasetDefinition,
+  type SweepCase,
   type SweepDefinition,
 } from './sweep-definition.js';
 export type { SeedRange, Seeds } from './seeds.js';

@@ -1,9 +1,9 @@
 import { TRAINER_VERSION } from '@seedsweep/trainer';
 import { countTrials } from './count-trials.js';
-import { SweepTooLargeError } from './errors/index.js';
+import { InvalidSweepError, SweepTooLargeError } from './errors/index.js';
 import { groupAxesCombos, groupId, varyingAxes } from './group-axes.js';
 import { seedValues } from './seeds.js';
-import type { SweepDefinition } from './sweep-definition.js';
+import { sweepCases, type SweepDefinition } from './sweep-definition.js';
 import type { GridGroup, SweepPlan, Trial, TrialSpec } from './sweep-plan.js';
 import { seedSeries, trialDataset, type GroupContext } from './trial-spec.js';
 
@@ -27,7 +27,6 @@ export function planSweep(def: SweepDefinition, options: PlanOptions = {}): Swee
   if (count.trials > maxTrials) {
     throw new SweepTooLargeError(count.trials, maxTrials, count.factors, count.formula);
   }
-  const seeds = seedValues(def.seeds);
   const specs = new Map<string, TrialSpec>();
   const add = (series: readonly Trial[]): string[] =>
     series.map(({ key, spec }) => {
@@ -37,45 +36,69 @@ export function planSweep(def: SweepDefinition, options: PlanOptions = {}): Swee
   // Baselines ignore cgn, checkEvery and minTrainLoss: groups differing only there share them.
   const baselines = new Map<string, string[]>();
   const groups: GridGroup[] = [];
-  for (const region of def.regions) {
-    const dataset = trialDataset(region, def.dataset);
-    for (const axes of groupAxesCombos(def)) {
-      const group: GroupContext = {
-        region,
-        dataset,
-        axes,
-        backend: def.training.backend,
-        trainerVersion,
-      };
-      const { epochs, learningRate, batchSize, dataSeed } = axes;
-      const baselineId = JSON.stringify([region, epochs, learningRate, batchSize, dataSeed]);
-      let baseline = baselines.get(baselineId);
-      if (baseline === undefined) {
-        baseline = add(seedSeries(group, null, seeds));
-        baselines.set(baselineId, baseline);
-      }
-      const { tau: taus, activePercent: activePercents } = def.randomout;
-      groups.push({
-        id: groupId(def, region, axes),
-        region,
-        axes,
-        taus: [...taus],
-        activePercents: [...activePercents],
-        seeds: [...seeds],
-        baseline: [...baseline],
-        cells: taus.map((tau) =>
-          activePercents.map((activePercent) =>
-            add(seedSeries(group, { tau, activePercent }, seeds)),
+  const caseOfGroup = new Map<string, number>();
+  sweepCases(def).forEach((sweepCase, caseIndex) => {
+    const seeds = seedValues(sweepCase.seeds);
+    for (const region of sweepCase.regions) {
+      for (const axes of groupAxesCombos(sweepCase)) {
+        const id = groupId(def, region, axes);
+        const earlier = caseOfGroup.get(id);
+        if (earlier !== undefined) throw duplicateGroup(id, earlier, caseIndex);
+        caseOfGroup.set(id, caseIndex);
+        const group: GroupContext = {
+          region,
+          dataset: trialDataset(region, sweepCase.dataset, axes.inputScale),
+          axes,
+          backend: def.training.backend,
+          trainerVersion,
+        };
+        const { epochs, learningRate, batchSize, dataSeed } = axes;
+        const baselineId = JSON.stringify([
+          region,
+          group.dataset.identity,
+          epochs,
+          learningRate,
+          batchSize,
+          dataSeed,
+          seeds,
+        ]);
+        let baseline = baselines.get(baselineId);
+        if (baseline === undefined) {
+          baseline = add(seedSeries(group, null, seeds));
+          baselines.set(baselineId, baseline);
+        }
+        const { tau: taus, activePercent: activePercents } = sweepCase.randomout;
+        groups.push({
+          id,
+          region,
+          axes,
+          taus: [...taus],
+          activePercents: [...activePercents],
+          seeds: [...seeds],
+          baseline: [...baseline],
+          cells: taus.map((tau) =>
+            activePercents.map((activePercent) =>
+              add(seedSeries(group, { tau, activePercent }, seeds)),
+            ),
           ),
-        ),
-      });
+        });
+      }
     }
-  }
+  });
   return {
-    trials: enqueueOrder(groups, seeds.length, specs),
+    trials: enqueueOrder(groups, specs),
     groups,
     varyingAxes: varyingAxes(def),
   };
+}
+
+/** Two cases that plan the same group would make one heatmap of two different grids. */
+function duplicateGroup(id: string, first: number, second: number): InvalidSweepError {
+  const message =
+    first === second
+      ? `plans group "${id}" twice`
+      : `cases.${first} and cases.${second} both plan group "${id}"; give them different values on some axis`;
+  return new InvalidSweepError([{ path: first === second ? '(root)' : 'cases', message }]);
 }
 
 /**
@@ -85,9 +108,10 @@ export function planSweep(def: SweepDefinition, options: PlanOptions = {}): Swee
  */
 function enqueueOrder(
   groups: readonly GridGroup[],
-  seedCount: number,
   specs: ReadonlyMap<string, TrialSpec>,
 ): Trial[] {
+  // Cases may differ in their seeds: position s is each group's s-th seed.
+  const seedCount = Math.max(0, ...groups.map((g) => g.seeds.length));
   const trials: Trial[] = [];
   const emitted = new Set<string>();
   const emit = (key: string | undefined): void => {

@@ -1,5 +1,5 @@
 import type { RandomOutConfig } from '@seedsweep/trainer';
-import type { SweepDefinition } from './sweep-definition.js';
+import { sweepCases, type SweepCase, type SweepDefinition } from './sweep-definition.js';
 
 /**
  * Every RandomOut setting a sweep trains: the combinations of its `randomout` axes. Each of them
@@ -7,6 +7,14 @@ import type { SweepDefinition } from './sweep-definition.js';
  * keep the checkpoints those runs will resume from.
  */
 export function randomOutVariants(def: SweepDefinition): RandomOutConfig[] {
+  const all = new Map<string, RandomOutConfig>();
+  for (const c of sweepCases(def)) {
+    for (const config of caseVariants(c)) all.set(JSON.stringify(config), config);
+  }
+  return [...all.values()];
+}
+
+function caseVariants(def: SweepCase): RandomOutConfig[] {
   const { tau, activePercent, cgn, checkEvery, minTrainLoss } = def.randomout;
   return tau.flatMap((t) =>
     activePercent.flatMap((p) =>

@@ -1,4 +1,4 @@
-import { REGIONS, type RegionName } from '@seedsweep/crater-data';
+import { REGIONS, type InputScale, type RegionName } from '@seedsweep/crater-data';
 import {
   BACKEND_CHOICES,
   randomOutSchema,
@@ -8,16 +8,24 @@ import {
 } from '@seedsweep/trainer';
 import { z } from 'zod';
 import { datasetParamsSchema } from './dataset-params-schema.js';
-import type { DatasetParams } from './sweep-plan.js';
 import { seedsSchema, type Seeds } from './seeds.js';
-import { axis, list } from './value-lists.js';
+import { axis, forward, list } from './value-lists.js';
+import { PARSE_PARAMS } from './zod-issues.js';
+
+/** A sweep's dataset parameters: every trial's, but `inputScale`, which is an axis. */
+export interface DatasetDefinition {
+  cropScale: number;
+  size: number;
+  splitSeed: number;
+  inputScale: InputScale[];
+  minmaxRange: [number, number];
+}
 
 /**
- * A validated sweep with defaults filled in. Every axis is a non-empty list of distinct values
- * in the order written; `seeds` stays a range when written as one.
+ * The part of a sweep a case may change: which trials it plans. A sweep without cases is one
+ * case, its own.
  */
-export interface SweepDefinition {
-  name: string;
+export interface SweepCase {
   regions: RegionName[];
   seeds: Seeds;
   randomout: {
@@ -35,7 +43,21 @@ export interface SweepDefinition {
     /** One backend per sweep: results of different backends differ in the last bits. */
     backend: BackendChoice;
   };
-  dataset: DatasetParams;
+  dataset: DatasetDefinition;
+}
+
+/**
+ * A validated sweep with defaults filled in. Every axis is a non-empty list of distinct values
+ * in the order written; `seeds` stays a range when written as one.
+ */
+export interface SweepDefinition extends SweepCase {
+  name: string;
+  /**
+   * Present when the sweep is a union of cases: each is the sweep's own sections with the case's
+   * fields written over them, fully parsed. Axes that must differ between cases (a learning-rate
+   * range per input scale, say) would otherwise need their full product.
+   */
+  cases?: SweepCase[];
   /** Read by the analysis only; not part of any trial's identity. */
   analysis: {
     /** A baseline failed when its accuracy <= the majority-class rate + this margin. */
@@ -45,6 +67,9 @@ export interface SweepDefinition {
 
 /** Not given by the paper ("failed to converge"); two points above chance is a clear miss. */
 export const DEFAULT_FAILURE_MARGIN = 0.02;
+
+/** Cases are written by hand; a few dozen is already a sweep better split in two. */
+export const MAX_CASES = 100;
 
 export const SWEEP_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
 
@@ -60,6 +85,47 @@ function trainerAxis<T extends z.ZodType>(field: z.ZodDefault<T>) {
 const train = trainConfigSchema.shape;
 const randomout = randomOutSchema.shape;
 
+const sections = {
+  regions: list(z.enum(REGIONS)),
+  seeds: seedsSchema,
+  randomout: z
+    .object({
+      tau: axis(randomout.tau),
+      activePercent: axis(randomout.activePercent),
+      cgn: trainerAxis(randomout.cgn),
+      checkEvery: trainerAxis(randomout.checkEvery),
+      minTrainLoss: trainerAxis(randomout.minTrainLoss),
+    })
+    .strict(),
+  training: z
+    .object({
+      epochs: trainerAxis(train.epochs),
+      learningRate: trainerAxis(train.learningRate),
+      batchSize: trainerAxis(train.batchSize),
+      dataSeed: trainerAxis(train.dataSeed),
+      backend: z.enum(BACKEND_CHOICES).default('auto'),
+    })
+    .strict()
+    .prefault({}),
+  dataset: datasetParamsSchema.prefault({}),
+};
+const caseSchema = z.object(sections).strict();
+
+/** A case as written: any of the sections' fields, checked when merged over the sweep's. */
+const caseOverrides = z
+  .object({
+    regions: z.unknown().optional(),
+    seeds: z.unknown().optional(),
+    randomout: z.record(z.string(), z.unknown()).optional(),
+    // One backend per sweep: results of different backends differ in the last bits.
+    training: z
+      .record(z.string(), z.unknown())
+      .refine((t) => !('backend' in t), 'backend is one per sweep: set it in the sweep, not a case')
+      .optional(),
+    dataset: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
 const schema = z
   .object({
     name: z
@@ -70,34 +136,41 @@ const schema = z
         SWEEP_NAME_PATTERN,
         'must start with a letter or digit and hold only letters, digits, spaces, ".", "_", "-"',
       ),
-    regions: list(z.enum(REGIONS)),
-    seeds: seedsSchema,
-    randomout: z
-      .object({
-        tau: axis(randomout.tau),
-        activePercent: axis(randomout.activePercent),
-        cgn: trainerAxis(randomout.cgn),
-        checkEvery: trainerAxis(randomout.checkEvery),
-        minTrainLoss: trainerAxis(randomout.minTrainLoss),
-      })
-      .strict(),
-    training: z
-      .object({
-        epochs: trainerAxis(train.epochs),
-        learningRate: trainerAxis(train.learningRate),
-        batchSize: trainerAxis(train.batchSize),
-        dataSeed: trainerAxis(train.dataSeed),
-        backend: z.enum(BACKEND_CHOICES).default('auto'),
-      })
-      .strict()
-      .prefault({}),
-    dataset: datasetParamsSchema.prefault({}),
+    ...sections,
+    cases: z.array(caseOverrides).min(1).max(MAX_CASES).optional(),
     analysis: z
       .object({ failureMargin: z.number().min(0).max(0.5).default(DEFAULT_FAILURE_MARGIN) })
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .transform((def, ctx): SweepDefinition => {
+    const { cases, ...rest } = def;
+    if (cases === undefined) return rest;
+    const parsed: SweepCase[] = [];
+    cases.forEach((overrides, index) => {
+      // Parsed sections are valid input to their own schemas, so the merge re-parses them.
+      const merged = {
+        regions: overrides.regions ?? def.regions,
+        seeds: overrides.seeds ?? def.seeds,
+        randomout: { ...def.randomout, ...overrides.randomout },
+        training: { ...def.training, ...overrides.training },
+        dataset: { ...def.dataset, ...overrides.dataset },
+      };
+      const result = caseSchema.safeParse(merged, PARSE_PARAMS);
+      if (result.success) parsed.push(result.data);
+      else forward(ctx, result.error.issues, ['cases', index]);
+    });
+    if (parsed.length < cases.length) return z.NEVER;
+    return { ...rest, cases: parsed };
+  });
 
 // Fails to compile if the schema's output and the published type drift apart.
 export const sweepDefinitionSchema: z.ZodType<SweepDefinition, unknown> = schema;
+
+/** The sweep's cases, each as a whole definition without cases: what planning iterates. */
+export function sweepCases(def: SweepDefinition): SweepDefinition[] {
+  if (def.cases === undefined) return [def];
+  const { cases, ...rest } = def;
+  return cases.map((c) => ({ ...rest, ...c }));
+}

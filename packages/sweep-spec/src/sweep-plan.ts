@@ -1,11 +1,15 @@
-import type { RegionName } from '@seedsweep/crater-data';
+import type { InputScale, RegionName } from '@seedsweep/crater-data';
 import type { BackendChoice, TrainConfig } from '@seedsweep/trainer';
 
-/** Dataset parameters of a sweep; with the region they make the dataset's identity. */
+/** Dataset parameters of one trial; with the region they make the dataset's identity. */
 export interface DatasetParams {
   cropScale: number;
   size: number;
   splitSeed: number;
+  /** Absent for `standardise`, so keys from before input scales existed stay valid. */
+  inputScale?: Exclude<InputScale, 'standardise'>;
+  /** Present for `minmax` only, so other scales' keys do not depend on it. */
+  minmaxRange?: [number, number];
 }
 
 /**
@@ -33,6 +37,7 @@ export interface Trial {
 
 /** The values of one group's non-(tau, P) parameters. */
 export interface GroupAxes {
+  inputScale: InputScale;
   epochs: number;
   learningRate: number;
   batchSize: number;

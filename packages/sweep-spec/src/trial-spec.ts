@@ -1,11 +1,12 @@
 import {
-  DATASET_SOURCE,
+  datasetIdentity,
   datasetIdentityHash,
-  PREPARATION_VERSION,
+  type InputScale,
   type RegionName,
 } from '@seedsweep/crater-data';
 import { parseTrainConfig, type BackendChoice } from '@seedsweep/trainer';
-import type { DatasetParams, GroupAxes, Trial, TrialSpec } from './sweep-plan.js';
+import type { DatasetDefinition } from './sweep-definition.js';
+import type { GroupAxes, Trial, TrialSpec } from './sweep-plan.js';
 import { trialKeysBySeed } from './trial-key.js';
 
 /** What every trial of one group shares. */
@@ -17,17 +18,21 @@ export interface GroupContext {
   trainerVersion: string;
 }
 
-export function trialDataset(region: RegionName, params: DatasetParams): TrialSpec['dataset'] {
-  const { cropScale, size, splitSeed } = params;
-  const identity = datasetIdentityHash({
-    source: DATASET_SOURCE,
-    region,
+export function trialDataset(
+  region: RegionName,
+  params: DatasetDefinition,
+  inputScale: InputScale,
+): TrialSpec['dataset'] {
+  const { cropScale, size, splitSeed, minmaxRange } = params;
+  const identity = datasetIdentity(region, { cropScale, size, splitSeed, inputScale, minmaxRange });
+  return {
     cropScale,
     size,
     splitSeed,
-    preparation: PREPARATION_VERSION,
-  });
-  return { cropScale, size, splitSeed, identity };
+    ...(identity.inputScale && { inputScale: identity.inputScale }),
+    ...(identity.minmaxRange && { minmaxRange: identity.minmaxRange }),
+    identity: datasetIdentityHash(identity),
+  };
 }
 
 /**

@@ -45,6 +45,22 @@ const shapes: [string, Record<string, unknown>, number][] = [
     },
     3 * 5 * 2 * 2 * (1 + 2 * 2 * 2 * 3),
   ],
+  [
+    'input scales as an axis',
+    { dataset: { inputScale: ['minmax', 'unit', 'raw'] }, training: { learningRate: [0.1, 1] } },
+    3 * 3 * 2 * (1 + 4),
+  ],
+  [
+    'cases with a learning-rate range of their own',
+    {
+      cases: [
+        { dataset: { inputScale: 'minmax' }, training: { learningRate: [1e-3, 3e-3, 1e-2] } },
+        { dataset: { inputScale: 'unit' }, training: { learningRate: [0.05, 0.1] } },
+        { dataset: { inputScale: 'raw', cropScale: 1 }, randomout: { tau: 1e-8 } },
+      ],
+    },
+    3 * 3 * (1 + 4) + 3 * 2 * (1 + 4) + 3 * (1 + 2),
+  ],
 ];
 
 describe('countTrials', () => {
@@ -72,6 +88,7 @@ describe('countTrials', () => {
     expect(count.factors).toEqual([
       { name: 'regions', count: 2 },
       { name: 'seeds', count: 50 },
+      { name: 'inputScale', count: 1 },
       { name: 'epochs', count: 1 },
       { name: 'learningRate', count: 1 },
       { name: 'batchSize', count: 1 },

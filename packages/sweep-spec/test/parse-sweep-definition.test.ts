@@ -29,7 +29,13 @@ describe('parseSweepDefinition', () => {
         dataSeed: [0],
         backend: 'auto',
       },
-      dataset: { cropScale: 2, size: 15, splitSeed: 1 },
+      dataset: {
+        cropScale: 2,
+        size: 15,
+        splitSeed: 1,
+        inputScale: ['standardise'],
+        minmaxRange: [0, 150],
+      },
       analysis: { failureMargin: DEFAULT_FAILURE_MARGIN },
     });
   });

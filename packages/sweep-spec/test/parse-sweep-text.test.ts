@@ -61,7 +61,13 @@ describe('parseSweepText', () => {
         dataSeed: [0],
         backend: 'wasm',
       },
-      dataset: { cropScale: 2, size: 16, splitSeed: 1 },
+      dataset: {
+        cropScale: 2,
+        size: 16,
+        splitSeed: 1,
+        inputScale: ['standardise'],
+        minmaxRange: [0, 150],
+      },
       analysis: { failureMargin: 0.05 },
     });
   });

@@ -1,14 +1,20 @@
-import { DATASET_SOURCE, datasetIdentityHash, PREPARATION_VERSION } from '@seedsweep/crater-data';
+import {
+  DATASET_SOURCE,
+  datasetIdentity,
+  datasetIdentityHash,
+  PREPARATION_VERSION,
+} from '@seedsweep/crater-data';
 import { parseTrainConfig, TRAINER_VERSION } from '@seedsweep/trainer';
 import { describe, expect, it } from 'vitest';
 import {
   parseSweepDefinition,
   planSweep,
   trialKey,
+  type GridGroup,
   type SweepPlan,
   type TrialSpec,
 } from '../src/index.js';
-import { MINIMAL } from './helpers.js';
+import { invalidSweep, issuesOf, MINIMAL } from './helpers.js';
 
 function plan(patch: Record<string, unknown> = {}, trainerVersion?: string): SweepPlan {
   return planSweep(parseSweepDefinition({ ...MINIMAL, ...patch }), { trainerVersion });
@@ -113,6 +119,7 @@ describe('planSweep', () => {
     expect(ids).toHaveLength(2 * 2 * 2 * 2 * 2);
     expect(new Set(ids).size).toBe(ids.length);
     expect(p.groups[3]?.axes).toEqual({
+      inputScale: 'standardise',
       epochs: 20,
       learningRate: 0.01,
       batchSize: 8,
@@ -217,5 +224,80 @@ describe('planSweep', () => {
     });
     const bigKeys = new Set(big.trials.map((t) => t.key));
     expect(small.trials.every((t) => bigKeys.has(t.key))).toBe(true);
+  });
+
+  it('makes the input scale an axis: its own dataset identity, baselines and group per scale', () => {
+    const p = plan({ dataset: { inputScale: ['standardise', 'minmax'], cropScale: 1 } });
+    expect(p.groups.map((g) => g.id)).toEqual(['East input=standardise', 'East input=minmax']);
+    expect(p.varyingAxes).toEqual(['inputScale']);
+    const [standardised, minmax] = p.groups as [GridGroup, GridGroup];
+    expect(standardised.baseline.some((k) => minmax.baseline.includes(k))).toBe(false);
+    const spec = specOf(p, minmax.cells[0]![0]![0]);
+    expect(spec.dataset).toEqual({
+      cropScale: 1,
+      size: 15,
+      splitSeed: 1,
+      inputScale: 'minmax',
+      minmaxRange: [0, 150],
+      identity: datasetIdentityHash(
+        datasetIdentity('East', { ...spec.dataset, minmaxRange: [0, 150] }),
+      ),
+    });
+    // Only min-max reads the range: changing it re-keys min-max trials and no others.
+    const ranged = plan({
+      dataset: { inputScale: ['standardise', 'minmax'], cropScale: 1, minmaxRange: [0, 1] },
+    });
+    expect(ranged.groups[0]!.baseline).toEqual(standardised.baseline);
+    expect(ranged.groups[1]!.baseline.some((k) => minmax.baseline.includes(k))).toBe(false);
+  });
+
+  it('plans the union of cases, each its sections with the case written over them', () => {
+    const p = plan({
+      seeds: [1, 2],
+      training: { epochs: 5 },
+      cases: [
+        { dataset: { inputScale: 'minmax' }, training: { learningRate: [1e-3, 1e-2] } },
+        { dataset: { inputScale: 'unit' }, training: { learningRate: 0.05 }, seeds: [3] },
+      ],
+    });
+    expect(p.groups.map((g) => g.id)).toEqual([
+      'East input=minmax lr=0.001',
+      'East input=minmax lr=0.01',
+      'East input=unit lr=0.05',
+    ]);
+    expect(p.groups.map((g) => g.seeds)).toEqual([[1, 2], [1, 2], [3]]);
+    expect(p.groups.every((g) => g.axes.epochs === 5)).toBe(true);
+    expect(p.trials).toHaveLength(2 * 2 * 5 + 1 * 5);
+    // Seeds outermost across cases too: every group's first seed before any second one.
+    const firstSeeds = p.trials.slice(0, 15).map((t) => t.spec.train.seed);
+    expect(new Set(firstSeeds)).toEqual(new Set([1, 3]));
+  });
+
+  it('refuses cases that plan the same group twice, and errors inside a case name the case', () => {
+    const twice = invalidSweep(() =>
+      plan({ cases: [{ training: { learningRate: 0.1 } }, { training: { learningRate: 0.1 } }] }),
+    );
+    expect(twice.issues).toEqual([
+      {
+        path: 'cases',
+        message:
+          'cases.0 and cases.1 both plan group "East"; give them different values on some axis',
+      },
+    ]);
+    expect(
+      issuesOf({
+        ...MINIMAL,
+        cases: [{ training: { learningRate: -1 } }, { dataset: { inputScale: 'zscore' } }],
+      }).map((i) => i.path),
+    ).toEqual(['cases.0.training.learningRate', 'cases.1.dataset.inputScale']);
+    expect(issuesOf({ ...MINIMAL, cases: [{ training: { backend: 'cpu' } }] })).toEqual([
+      {
+        path: 'cases.0.training',
+        message: 'backend is one per sweep: set it in the sweep, not a case',
+      },
+    ]);
+    expect(issuesOf({ ...MINIMAL, cases: [{ name: 'x' }] })).toEqual([
+      { path: 'cases.0.name', message: 'unknown field' },
+    ]);
   });
 });

@@ -10,7 +10,12 @@ import {
 
 const SPEC: TrialSpec = {
   region: 'East',
-  dataset: { cropScale: 2, size: 15, splitSeed: 1, identity: 'a'.repeat(64) },
+  dataset: {
+    cropScale: 2,
+    size: 15,
+    splitSeed: 1,
+    identity: 'a'.repeat(64),
+  },
   train: {
     seed: 3,
     dataSeed: 0,

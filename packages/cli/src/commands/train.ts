@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { REGIONS, type RegionName } from '@seedsweep/crater-data';
+import { INPUT_SCALES, REGIONS, type RegionName } from '@seedsweep/crater-data';
 import {
   BACKEND_CHOICES,
   InvalidTrainConfigError,
@@ -11,7 +11,7 @@ import {
 } from '@seedsweep/trainer';
 import type { CommandContext } from '../command.js';
 import { loadPreparedRegion } from '../dataset.js';
-import { choiceFlag, integerFlag, numberFlag } from '../flags.js';
+import { choiceFlag, integerFlag, numberFlag, numberPairFlag } from '../flags.js';
 import { createProgress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 
@@ -36,6 +36,9 @@ Data:
   --crop-scale X        crop side as a multiple of the candidate size (default 2)
   --size N              example side in pixels (default 15)
   --split-seed N        seed of the train/test split (default 1)
+  --input-scale S       standardise (per crop, the default), minmax (per crop, to a range),
+                        unit (grey / 255) or raw (grey levels 0-255)
+  --minmax-range LO,HI  the range of minmax (default 0,150, the authors' scaling)
 Output:
   --backend B           auto, tensorflow, wasm or cpu (default: TRAINER_BACKEND or auto)
   --json                print only the JSON result`;
@@ -68,6 +71,8 @@ const options = {
   'crop-scale': { type: 'string' },
   size: { type: 'string' },
   'split-seed': { type: 'string' },
+  'input-scale': { type: 'string' },
+  'minmax-range': { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -88,6 +93,8 @@ export async function trainCommand(args: string[], ctx: CommandContext): Promise
       cropScale: numberFlag(values, 'crop-scale'),
       size: integerFlag(values, 'size'),
       splitSeed: integerFlag(values, 'split-seed'),
+      inputScale: choiceFlag(values, 'input-scale', INPUT_SCALES),
+      minmaxRange: numberPairFlag(values, 'minmax-range'),
     },
     log,
   );
@@ -96,7 +103,7 @@ export async function trainCommand(args: string[], ctx: CommandContext): Promise
     ? `RandomOut tau=${config.randomout.tau} P=${config.randomout.activePercent}%`
     : 'baseline';
   log(
-    `training ${region} seed ${config.seed} (${mode}) on ${backend.name}: ${data.train.count} train / ${data.test.count} test examples`,
+    `training ${region} seed ${config.seed} (${mode}) on ${backend.name}: ${data.train.count} train / ${data.test.count} test examples, inputs ${describeScaling(data.identity)}`,
   );
 
   const progress = createProgress('epoch', config.epochs, ctx.stderr, quiet);
@@ -120,6 +127,11 @@ export async function trainCommand(args: string[], ctx: CommandContext): Promise
     );
   }
   ctx.out(JSON.stringify({ region, ...result }));
+}
+
+function describeScaling(identity: { inputScale?: string; minmaxRange?: [number, number] }) {
+  const scale = identity.inputScale ?? 'standardise';
+  return identity.minmaxRange ? `${scale} [${identity.minmaxRange.join(', ')}]` : scale;
 }
 
 function configFromFlags(values: Record<string, unknown>): TrainConfig {
