@@ -13,7 +13,13 @@ export interface TrialRecord {
   diverged: boolean;
   divergedAtEpoch: number | null;
   reinitializations: LayerCounts & { total: number; perEpoch: LayerCounts[] };
+  /** Smallest l1 CGN per epoch, in every run (see the trainer's TrainResult). */
   minAbsCgn: (number | null)[];
+  /**
+   * Smallest |sum CGN| per epoch; absent from records written before it was kept, which
+   * therefore cannot tell where a `cgn: sum` trial could first fire.
+   */
+  minAbsSumCgn?: (number | null)[];
   weightsHash: string;
   /** The backend that really ran (the spec may say 'auto'). */
   backend: string;

@@ -345,6 +345,7 @@ export class TrialRunner {
       divergedAtEpoch: result.divergedAtEpoch,
       reinitializations: result.reinitializations,
       minAbsCgn: result.minAbsCgn,
+      minAbsSumCgn: result.minAbsSumCgn,
       weightsHash: result.weightsHash,
       backend: result.backend,
       versions: result.versions,

@@ -53,22 +53,42 @@ function job(trial: Trial) {
   };
 }
 
-function definition(tau: number[], minTrainLoss: (number | null)[] = [null]) {
+function definition(
+  tau: number[],
+  minTrainLoss: (number | null)[] = [null],
+  cgn: ('l1' | 'sum')[] = ['l1'],
+) {
   return parseSweepDefinition({
     name: 'resume',
     regions: ['East'],
     seeds: [3],
-    randomout: { tau, activePercent: [100], minTrainLoss },
+    randomout: { tau, activePercent: [100], minTrainLoss, cgn },
     training: { epochs: 4, backend: 'wasm' },
   });
 }
 
+let probed: Promise<TrialRecord> | undefined;
+
+/** The baseline's record, trained once for the whole file by a worker of its own. */
+function probeBaseline(): Promise<TrialRecord> {
+  probed ??= (async () => {
+    const probe = runnerOn(uniquePrefix('resume-probe'));
+    const [baseline] = planSweep(definition([1])).trials;
+    await probe.runner.run(job(baseline!).handle);
+    return (await probe.store.getResult(baseline!.key))!;
+  })();
+  return probed;
+}
+
+/** The smallest |CGN| of each epoch of the baseline in the norm a trial checks. */
+async function baselineMinima(cgn: 'l1' | 'sum'): Promise<number[]> {
+  const record = await probeBaseline();
+  return (cgn === 'l1' ? record.minAbsCgn : record.minAbsSumCgn!).map((v) => v!);
+}
+
 /** A threshold that first fires in a later epoch of the baseline's run, and that epoch. */
-async function laterFiring(): Promise<{ tau: number; epoch: number }> {
-  const probe = runnerOn(uniquePrefix('resume-probe'));
-  const [baseline] = planSweep(definition([1])).trials;
-  await probe.runner.run(job(baseline!).handle);
-  const minima = (await probe.store.getResult(baseline!.key))!.minAbsCgn.map((v) => v!);
+async function laterFiring(cgn: 'l1' | 'sum' = 'l1'): Promise<{ tau: number; epoch: number }> {
+  const minima = await baselineMinima(cgn);
   const epoch = minima.findIndex((v, e) => e > 0 && v < Math.min(...minima.slice(0, e)));
   expect(epoch).toBeGreaterThan(0);
   return { tau: (minima[epoch]! + Math.min(...minima.slice(0, epoch))) / 2, epoch };
@@ -104,6 +124,7 @@ const same = (r: TrialRecord) => ({
   weightsHash: r.weightsHash,
   trainLoss: r.trainLoss,
   minAbsCgn: r.minAbsCgn,
+  minAbsSumCgn: r.minAbsSumCgn,
   reinitializations: r.reinitializations,
 });
 
@@ -171,6 +192,70 @@ describe('a RandomOut trial resumes from its baseline', () => {
     expect(same(record)).toEqual(same(await fromScratch(second!)));
   });
 
+  it('a cgn: sum trial is resumed or derived from its baseline as an l1 one is, bit for bit', async () => {
+    const { tau, epoch } = await laterFiring('sum');
+    // At the baseline's smallest |sum CGN| of all, no check fires: |CGN| < tau never holds.
+    const quietTau = Math.min(...(await baselineMinima('sum')));
+    const def = definition([tau, quietTau], [null], ['sum']);
+    const [baseline, firing, quiet] = planSweep(def).trials;
+    expect(firing!.spec.train.randomout).toMatchObject({ tau, cgn: 'sum' });
+    const directory = new CheckpointDirectory(path.join(root, 'sum-kept'));
+    const { store, runner } = runnerOn(uniquePrefix('resume-sum'), directory);
+    await storeSweep(store, 'sw-sum', def, [baseline!, firing!, quiet!]);
+    await runner.run(job(baseline!).handle);
+    expect(await directory.epochs(baseline!.key)).toEqual([epoch]);
+
+    const resumed = job(firing!);
+    await runner.run(resumed.handle);
+    expect(resumed.epochs[0]).toBe(epoch + 1);
+    const record = (await store.getResult(firing!.key))!;
+    expect(record.resumedFrom).toEqual({ key: baseline!.key, epoch });
+    expect(record.reinitializations.total).toBeGreaterThan(0);
+    expect(same(record)).toEqual(same(await fromScratch(firing!)));
+
+    await runner.run(job(quiet!).handle);
+    const derived = (await store.getResult(quiet!.key))!;
+    expect(derived.derivedFrom).toBe(baseline!.key);
+    const trained = await fromScratch(quiet!);
+    expect(trained.reinitializations.total).toBe(0);
+    expect(same(derived)).toEqual(same(trained));
+    expect((await store.counters()).epochs).toBe(4 + (4 - epoch));
+  });
+
+  it('an l1 trial resumes bit for bit from the checkpoint a cgn: sum sibling kept for it', async () => {
+    const l1 = await laterFiring('l1');
+    const sum = await laterFiring('sum');
+    // The sum trial trains up to the epoch it could first fire in, past the l1 trial's.
+    expect(sum.epoch).toBeGreaterThanOrEqual(l1.epoch);
+    const l1Def = definition([l1.tau]);
+    const sumDef = definition([sum.tau], [null], ['sum']);
+    const [baseline, l1Trial] = planSweep(l1Def).trials;
+    const [sumBaseline, sumTrial] = planSweep(sumDef).trials;
+    expect(sumBaseline!.key).toBe(baseline!.key);
+    const directory = new CheckpointDirectory(path.join(root, 'sum-sibling-kept'));
+    const { store, runner } = runnerOn(uniquePrefix('resume-sum-sibling'), directory);
+    // Finished before either sweep came: the baseline keeps no checkpoint.
+    await runner.run(job(baseline!).handle);
+    expect(await directory.epochs(baseline!.key)).toEqual([]);
+
+    await storeSweep(store, 'sw-l1', l1Def, [baseline!, l1Trial!]);
+    await storeSweep(store, 'sw-sum', sumDef, [baseline!, sumTrial!]);
+    const trainedSum = job(sumTrial!);
+    await runner.run(trainedSum.handle);
+    expect(trainedSum.epochs[0]).toBe(1);
+    expect(await directory.epochs(baseline!.key)).toEqual(
+      [...new Set([sum.epoch, l1.epoch])].sort((a, b) => b - a),
+    );
+
+    // Its history up to there is the baseline's in both norms, though the sum trial saved it.
+    const resumed = job(l1Trial!);
+    await runner.run(resumed.handle);
+    expect(resumed.epochs[0]).toBe(l1.epoch + 1);
+    const record = (await store.getResult(l1Trial!.key))!;
+    expect(record.resumedFrom).toEqual({ key: baseline!.key, epoch: l1.epoch });
+    expect(same(record)).toEqual(same(await fromScratch(l1Trial!)));
+  });
+
   it('a damaged checkpoint is skipped for an earlier one or a start from scratch', async () => {
     const directory = new CheckpointDirectory(path.join(root, 'damaged'));
     const key = 'a'.repeat(64);
@@ -182,6 +267,7 @@ describe('a RandomOut trial resumes from its baseline', () => {
       streams: { init: [1, 2, 3, 4], dataOrder: [5, 6, 7, 8] },
       trainLoss: [0.5],
       minAbsCgn: [0.1],
+      minAbsSumCgn: [0.01],
       perEpoch: [{ conv1: 0, conv2: 0 }],
     });
     const dir = path.join(root, 'damaged', key);
@@ -208,6 +294,7 @@ describe('a RandomOut trial resumes from its baseline', () => {
       streams: { init: [1, 2, 3, 4], dataOrder: [5, 6, 7, 8] },
       trainLoss: Array(epoch).fill(0.5),
       minAbsCgn: Array(epoch).fill(0.1),
+      minAbsSumCgn: Array(epoch).fill(0.01),
       perEpoch: Array(epoch).fill({ conv1: 0, conv2: 0 }),
     });
     const size = encodeCheckpoint(checkpoint(1)).length;
