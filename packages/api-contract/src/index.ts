@@ -31,3 +31,18 @@ export {
   type SweepGrid,
 } from './grid-response.js';
 export { problemSchema, type Problem } from './problem.js';
+export {
+  RECORDS_FORMAT,
+  RECORDS_MEDIA_TYPES,
+  RECORDS_VERSION,
+  RECORD_REFUSALS,
+  importResponseSchema,
+  parseRecordLine,
+  parseRecordsHeader,
+  recordLineSchema,
+  recordsHeaderSchema,
+  type ImportResponse,
+  type RecordLine,
+  type RecordsHeader,
+} from './records-format.js';
+export { RecordsFormatError } from './records-format-error.js';

@@ -25,6 +25,7 @@ import { problemDetails } from './plugins/problem-details.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { recordRoutes } from './routes/records.js';
 import { sweepEventRoutes } from './routes/sweep-events.js';
 import { sweepFigureRoutes } from './routes/sweep-figures.js';
 import { sweepRoutes } from './routes/sweeps.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sweepTrialRoutes);
   await app.register(sweepFigureRoutes);
   await app.register(sweepEventRoutes);
+  await app.register(recordRoutes);
   await app.register(adminPlugin, { prefix: '/admin/queues' });
   return app;
 }

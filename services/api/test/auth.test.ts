@@ -68,6 +68,8 @@ describe('every route but /healthz, /readyz and /docs needs an API key', () => {
         'GET /v1/sweeps',
         'DELETE /v1/sweeps/:id',
         'GET /v1/sweeps/:id/events',
+        'GET /v1/sweeps/:id/records',
+        'POST /v1/records',
         'GET /admin/queues',
         'GET /admin/queues/api/queues',
         'PUT /admin/queues/api/queues/:queueName/clean/:queueStatus',

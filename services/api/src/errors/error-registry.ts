@@ -7,6 +7,7 @@
 export const ERROR_REGISTRY = {
   INVALID_SWEEP: { status: 422, title: 'The sweep definition is invalid' },
   SWEEP_TOO_LARGE: { status: 422, title: 'The sweep has too many trials' },
+  INVALID_RECORDS: { status: 422, title: 'The records file is not one this API reads' },
   MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   UNSUPPORTED_CONTENT_ENCODING: { status: 415, title: 'Unsupported content encoding' },

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Problem as WireProblem } from '@seedsweep/api-contract';
+import { RecordsFormatError, type Problem as WireProblem } from '@seedsweep/api-contract';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { InvalidSweepError, SweepTooLargeError } from '@seedsweep/sweep-spec';
 import { GridLookupError } from '@seedsweep/stats';
@@ -74,6 +74,14 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       maxTrials: error.maxTrials,
       factors: error.factors,
     });
+  }
+  if (error instanceof RecordsFormatError) {
+    return problemOf(
+      error.kind === 'syntax' ? 'MALFORMED_BODY' : 'INVALID_RECORDS',
+      error.message,
+      request,
+      { line: error.line, errors: [{ path: error.where, message: error.problem }] },
+    );
   }
   if (error instanceof GridLookupError) return problemOf('UNKNOWN_CELL', error.message, request);
   if (hasZodFastifySchemaValidationErrors(error)) {

@@ -51,11 +51,20 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     (c) => c.duplicateResults,
   );
   counter(
+    'seedsweep_imported_results',
+    'Trial results written by imports of records files (trained elsewhere)',
+    (c) => c.importedResults,
+  );
+  counter(
     'seedsweep_training_seconds',
-    'Training time of all written results, summed',
+    'Training time of all results the workers wrote, summed',
     (c) => c.trainingMs / 1000,
   );
-  counter('seedsweep_epochs_trained', 'Epochs of all written results, summed', (c) => c.epochs);
+  counter(
+    'seedsweep_epochs_trained',
+    'Epochs of all results the workers wrote, summed',
+    (c) => c.epochs,
+  );
   counter(
     'seedsweep_epochs_per_second',
     'Epochs per second of training time, per trial process',

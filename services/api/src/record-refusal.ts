@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { ImportResponse, RecordLine } from '@seedsweep/api-contract';
+import { canonicalJson, trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
+import { BACKEND_CHOICES, parseTrainConfig } from '@seedsweep/trainer';
+import { recordSha256 } from './records-file.js';
+
+export type RecordRefusal = Pick<ImportResponse['refused'][number], 'reason' | 'detail'>;
+
+/**
+ * What a trial spec must be for a worker to run it. The dataset is checked only for its
+ * identity: its other fields belong to crater-data and are covered by the key.
+ */
+const specShape = z.looseObject({
+  region: z.string().min(1),
+  dataset: z.looseObject({ identity: z.string().min(1) }),
+  train: z.unknown(),
+  backend: z.enum(BACKEND_CHOICES),
+  trainerVersion: z.string().min(1),
+});
+
+/**
+ * What the store reads of a record (its summary, its counters). The rest is kept as it is, so
+ * a record with fields this version does not know survives an import unchanged.
+ */
+const recordShape = z.looseObject({
+  key: z.string(),
+  testAccuracy: z.number(),
+  majorityRate: z.number(),
+  diverged: z.boolean(),
+  durationMs: z.number().min(0),
+  epochsRun: z.number().int().min(0),
+  derivedFrom: z.string().nullable().optional(),
+  resumedFrom: z
+    .object({ key: z.string(), epoch: z.number().int().min(0) })
+    .nullable()
+    .optional(),
+});
+
+/**
+ * Why a line of a records file may not be imported, or null when it may: its key must be its
+ * spec's content key, its record that trial's and unchanged since export, and both must be
+ * what this version can read.
+ */
+export function refusalOf(line: RecordLine): RecordRefusal | null {
+  const computed = trialKey(line.spec as unknown as TrialSpec);
+  if (computed !== line.key) {
+    return {
+      reason: 'KEY_MISMATCH',
+      detail: `the key is not its spec's (${computed}): the spec or the key was changed`,
+    };
+  }
+  const invalidSpec = specProblem(line.spec);
+  if (invalidSpec) return { reason: 'INVALID_SPEC', detail: invalidSpec };
+  if (line.record.key !== line.key) {
+    return {
+      reason: 'RECORD_KEY_MISMATCH',
+      detail: `the record is of trial ${JSON.stringify(line.record.key) ?? '(none)'}, not of this key`,
+    };
+  }
+  if (recordSha256(line.record) !== line.recordSha256) {
+    return {
+      reason: 'RECORD_ALTERED',
+      detail: 'the record does not match its recordSha256: it was changed after export',
+    };
+  }
+  const record = recordShape.safeParse(line.record);
+  if (!record.success)
+    return { reason: 'INVALID_RECORD', detail: issueText(record.error, 'record') };
+  return null;
+}
+
+function specProblem(spec: Record<string, unknown>): string | null {
+  const shape = specShape.safeParse(spec);
+  if (!shape.success) return issueText(shape.error, 'spec');
+  let train;
+  try {
+    train = parseTrainConfig(spec.train);
+  } catch (error) {
+    return `spec.train: ${(error as Error).message}`;
+  }
+  // The planner writes the trainer's defaults into every spec; one without them has a key no
+  // sweep asks for.
+  if (canonicalJson(train) !== canonicalJson(spec.train)) {
+    return 'spec.train is not a complete trainer configuration (it lacks defaults)';
+  }
+  return null;
+}
+
+function issueText(error: z.ZodError, root: string): string {
+  const issue = error.issues[0]!;
+  return `${[root, ...issue.path.map(String)].join('.')}: ${issue.message}`;
+}
