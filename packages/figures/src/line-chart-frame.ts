@@ -1,4 +1,4 @@
-import type { ScaleLinear } from 'd3-scale';
+import type { ScaleLinear, ScaleLogarithmic } from 'd3-scale';
 import { format } from 'd3-format';
 import { MUTED_COLOUR } from './svg-document.js';
 import { svgNumber } from './svg-number.js';
@@ -15,14 +15,20 @@ const GRID_COLOUR = '#e6e6e6';
 const integer = format('d');
 
 /**
- * Axes of a line chart: horizontal grid lines at the y ticks, an L-shaped frame, integer x ticks
- * (ranks) and y ticks with the given format, and both axis titles.
+ * Axes of a line chart: horizontal grid lines at the y ticks, an L-shaped frame, x ticks (integer
+ * ranks unless given) and y ticks with the given format, and both axis titles.
  */
 export function lineChartFrame(
   area: PlotArea,
-  x: ScaleLinear<number, number>,
+  x: ScaleLinear<number, number> | ScaleLogarithmic<number, number>,
   y: ScaleLinear<number, number>,
-  labels: { x: string; y: string; yFormat: (value: number) => string },
+  labels: {
+    x: string;
+    y: string;
+    yFormat: (value: number) => string;
+    /** Where and how to label x; default integer ticks (ranks). */
+    xTicks?: readonly { value: number; label: string }[];
+  },
 ): string {
   const yTicks = y.ticks(6);
   const grid = yTicks
@@ -40,10 +46,15 @@ export function lineChartFrame(
       }),
     )
     .join('');
-  const xTicks = x.ticks(10).filter((v) => Number.isInteger(v) && v >= 1);
+  const xTicks =
+    labels.xTicks ??
+    x
+      .ticks(10)
+      .filter((v) => Number.isInteger(v) && v >= 1)
+      .map((value) => ({ value, label: integer(value) }));
   const xLabels = xTicks
     .map(
-      (v) =>
+      ({ value: v, label }) =>
         element('line', {
           x1: x(v),
           x2: x(v),
@@ -51,7 +62,7 @@ export function lineChartFrame(
           y2: area.bottom + 4,
           stroke: MUTED_COLOUR,
         }) +
-        textElement(integer(v), {
+        textElement(label, {
           x: x(v),
           y: area.bottom + 17,
           'text-anchor': 'middle',
