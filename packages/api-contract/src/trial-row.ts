@@ -12,6 +12,7 @@ export const trialRowSchema = z.object({
   cgn: z.string().nullable(),
   checkEvery: z.string().nullable(),
   minTrainLoss: z.number().nullable(),
+  inputScale: z.string().describe('standardise, minmax, unit or raw'),
   epochs: z.number().int(),
   learningRate: z.number(),
   batchSize: z.number().int(),

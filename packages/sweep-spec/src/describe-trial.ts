@@ -1,6 +1,7 @@
 import { DEFAULT_INPUT_SCALE } from '@seedsweep/crater-data';
 import { randomOutSchema, TRAINING_DEFAULTS } from '@seedsweep/trainer';
 import type { TrialSpec } from './sweep-plan.js';
+import { inputScaleOf } from './trial-spec.js';
 
 const RANDOMOUT_DEFAULTS = randomOutSchema.parse({ tau: 0, activePercent: 0 });
 
@@ -12,8 +13,7 @@ const RANDOMOUT_DEFAULTS = randomOutSchema.parse({ tau: 0, activePercent: 0 });
 export function describeTrial(spec: TrialSpec): string {
   const { train } = spec;
   const parts = [spec.region, `seed ${train.seed}`];
-  // Older specs (before input scales) have none: they were standardised.
-  const inputScale = spec.dataset.inputScale ?? DEFAULT_INPUT_SCALE;
+  const inputScale = inputScaleOf(spec);
   if (inputScale !== DEFAULT_INPUT_SCALE) parts.push(`input=${inputScale}`);
   if (train.epochs !== TRAINING_DEFAULTS.epochs) parts.push(`epochs=${train.epochs}`);
   if (train.learningRate !== TRAINING_DEFAULTS.learningRate) parts.push(`lr=${train.learningRate}`);

@@ -27,5 +27,6 @@ export { planSweep, DEFAULT_MAX_TRIALS, type PlanOptions } from './plan-sweep.js
 export { trialKey } from './trial-key.js';
 export { canonicalJson } from './canonical-json.js';
 export { describeTrial } from './describe-trial.js';
+export { inputScaleOf } from './trial-spec.js';
 export * from './errors/index.js';
 export { randomOutVariants } from './random-out-variants.js';

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_INPUT_SCALE,
   datasetIdentity,
   datasetIdentityHash,
   type InputScale,
@@ -72,4 +73,9 @@ export function seedSeries(
     key: keyOf(seed),
     spec: { ...template, train: { ...template.train, seed } },
   }));
+}
+
+/** A trial's input scale: specs leave out `standardise`, so keys from before scales held. */
+export function inputScaleOf(spec: Pick<TrialSpec, 'dataset'>): InputScale {
+  return spec.dataset.inputScale ?? DEFAULT_INPUT_SCALE;
 }

@@ -2,7 +2,7 @@ import type { RunningTrial, SweepStatus, TrialRow } from '@seedsweep/api-contrac
 import type { TrialProgress, TrialQueue } from '@seedsweep/queue';
 import type { PlanCache, StoredGrid, SweepRecord, SweepStore, TrialRecord } from '@seedsweep/store';
 import { seedAccuracies, type SeedAccuracy, type SweepGrid } from '@seedsweep/stats';
-import { describeTrial, type SweepPlan, type Trial } from '@seedsweep/sweep-spec';
+import { describeTrial, inputScaleOf, type SweepPlan, type Trial } from '@seedsweep/sweep-spec';
 import { ApiError } from './errors/index.js';
 import { sweepStatus } from './sweep-status.js';
 
@@ -103,6 +103,7 @@ function trialRow(trial: Trial, result: TrialRecord | null, failure: string | nu
     cgn: ro?.cgn ?? null,
     checkEvery: ro?.checkEvery ?? null,
     minTrainLoss: ro?.minTrainLoss ?? null,
+    inputScale: inputScaleOf(spec),
     epochs: spec.train.epochs,
     learningRate: spec.train.learningRate,
     batchSize: spec.train.batchSize,

@@ -10,6 +10,7 @@ const COLUMNS: (keyof TrialRow)[] = [
   'cgn',
   'checkEvery',
   'minTrainLoss',
+  'inputScale',
   'epochs',
   'learningRate',
   'batchSize',
