@@ -7,6 +7,7 @@ import {
 } from './api-errors.js';
 import type {
   CancelResponse,
+  ImportResponse,
   Problem,
   StoredGrid,
   SubmitResponse,
@@ -110,6 +111,25 @@ export class ApiClient {
     } finally {
       abort();
     }
+  }
+
+  /** The sweep's records file (gzip), chunk by chunk, as the API wrote it. */
+  async *recordsFile(id: string): AsyncGenerator<Uint8Array> {
+    const { response, abort, controller } = await this.open(`/v1/sweeps/${id}/records`);
+    try {
+      yield* this.chunks(response, abort, controller);
+    } finally {
+      abort();
+    }
+  }
+
+  /** Imports a records document (a file, or its header and some of its trials). */
+  importRecords(body: Uint8Array): Promise<ImportResponse> {
+    return this.json('/v1/records', {
+      method: 'POST',
+      headers: { 'content-type': 'application/gzip' },
+      body,
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ export {
   type CellStats,
   type GridResponse as StoredGrid,
   type GroupGrid,
+  type ImportResponse,
   type Problem,
   type ProgressEvent,
   type RunningTrial,

@@ -5,6 +5,7 @@ import { ApiClientError } from './api-errors.js';
 import { OutputFileError } from './atomic-file.js';
 import { EnvError } from './env.js';
 import { InterruptedError } from './interrupted-error.js';
+import { RecordsFileError } from './records-file-error.js';
 import { UsageError } from './usage-error.js';
 
 /** Exit code 2: the command line or the environment is wrong; 130: Ctrl-C; 1: anything else. */
@@ -23,7 +24,8 @@ export function describeError(error: unknown): string {
     error instanceof CraterDataError ||
     error instanceof ApiClientError ||
     error instanceof InterruptedError ||
-    error instanceof OutputFileError
+    error instanceof OutputFileError ||
+    error instanceof RecordsFileError
   ) {
     return `${oneLine(error.message)} [${error.code}]`;
   }

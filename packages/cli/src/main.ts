@@ -57,10 +57,18 @@ const commands: Command[] = [
   },
   {
     path: ['export'],
-    summary: "a sweep's trials and results as CSV or JSON",
+    summary: "a sweep's trials and results as CSV or JSON, or a records file",
     load: async () => {
       const m = await import('./commands/export.js');
       return { help: m.exportHelp, run: m.exportCommand };
+    },
+  },
+  {
+    path: ['import'],
+    summary: 'load records files into the API and submit their sweeps',
+    load: async () => {
+      const m = await import('./commands/import.js');
+      return { help: m.importHelp, run: m.importCommand };
     },
   },
   {

@@ -12,11 +12,16 @@ The sweep's trials with their results, one row per trial in plan order.
 
   --csv          as CSV (the default)
   --json         as JSON: { sweepId, total, trials: [...] }
+  --records      as a records file (gzip JSON lines: the sweep's definition, then every result
+                 with its trial spec) that 'seedsweep import' loads into any deployment without
+                 training again; the same results always give the same bytes, so it can be
+                 committed beside a report
   --out FILE     write to FILE instead of stdout; FILE appears only once complete`;
 
 const options = {
   csv: { type: 'boolean' },
   json: { type: 'boolean' },
+  records: { type: 'boolean' },
   out: { type: 'string' },
 } as const;
 
@@ -31,10 +36,19 @@ export async function exportCommand(args: string[], ctx: CommandContext): Promis
     allowPositionals: true,
   });
   const id = sweepIdArgument(positionals, 'export');
-  if (values.csv && values.json) throw new UsageError('--csv and --json exclude each other');
+  if ([values.csv, values.json, values.records].filter(Boolean).length > 1) {
+    throw new UsageError('--csv, --json and --records exclude each other');
+  }
   if (values.out === '') throw new UsageError('--out needs a file name');
+  if (values.records && values.out === undefined && ctx.stdout.isTTY) {
+    throw new UsageError('--records writes gzip: give --out FILE.jsonl.gz, or redirect stdout');
+  }
   const client = ApiClient.forCommand(ctx);
-  const chunks = values.json ? jsonChunks(client, id) : client.trialsCsv(id);
+  const chunks = values.records
+    ? client.recordsFile(id)
+    : values.json
+      ? jsonChunks(client, id)
+      : client.trialsCsv(id);
 
   if (values.out === undefined) {
     for await (const chunk of chunks) {
@@ -43,7 +57,8 @@ export async function exportCommand(args: string[], ctx: CommandContext): Promis
     return;
   }
   const bytes = await writeFileAtomically(values.out, chunks);
-  ctx.log(`wrote the trials of sweep ${id} to ${values.out} (${bytes} bytes)`);
+  const what = values.records ? 'the records' : 'the trials';
+  ctx.log(`wrote ${what} of sweep ${id} to ${values.out} (${bytes} bytes)`);
 }
 
 /** All pages as one JSON document, written as the pages arrive. */
