@@ -34,6 +34,8 @@ interface Deployment {
   store: SweepStore;
 }
 
+const children: ChildProcess[] = [];
+
 interface Run {
   code: number | null;
   stdout: string;
@@ -44,21 +46,32 @@ const redis = new Redis(inject('redisUrl'));
 const deployments: Deployment[] = [];
 let workDir: string;
 
-async function startDeployment(): Promise<Deployment> {
-  const prefix = uniquePrefix('cli-records');
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(repo, 'services/api/dist/main.js')], {
+function startService(script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [path.join(repo, script)], {
     env: {
       PATH: process.env.PATH,
       HOME: os.homedir(),
       REDIS_URL: inject('redisUrl'),
-      SEEDSWEEP_PREFIX: prefix,
       LOG_LEVEL: 'warn',
-      PORT: String(port),
-      API_KEYS: WRITE_KEY,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
+  return child;
+}
+
+/** An API of a deployment of its own; with the aggregator, grids are drawn too. */
+async function startDeployment(options: { aggregator?: boolean } = {}): Promise<Deployment> {
+  const prefix = uniquePrefix('cli-records');
+  const port = await freePort();
+  const child = startService('services/api/dist/main.js', {
+    SEEDSWEEP_PREFIX: prefix,
+    PORT: String(port),
+    API_KEYS: WRITE_KEY,
+  });
+  if (options.aggregator)
+    startService('services/aggregator/dist/main.js', { SEEDSWEEP_PREFIX: prefix });
   const deployment: Deployment = {
     prefix,
     url: `http://127.0.0.1:${port}`,
@@ -183,7 +196,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { child } of deployments) {
+  for (const child of children) {
     if (child.exitCode !== null) continue;
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
@@ -236,7 +249,7 @@ describe('seedsweep export --records', () => {
 
 describe('seedsweep import', () => {
   it('loads a file into another deployment and submits its sweep, reusing every result', async () => {
-    const target = await startDeployment();
+    const target = await startDeployment({ aggregator: true });
     const run = await seedsweep(['import', exported], target.url);
     expect(run.code, run.stderr).toBe(0);
     const id = run.stdout.trim();
@@ -244,6 +257,18 @@ describe('seedsweep import', () => {
       `imported 3, already present 0, refused 0 from 1 file; submitted sweep ${id} "cli records": 4 trials, 3 reused, 1 enqueued\n`,
     );
     expect(await target.store.counters()).toMatchObject({ results: 3, importedResults: 3 });
+    const status = JSON.parse((await seedsweep(['status', id, '--json'], target.url)).stdout);
+    expect(status.counts).toMatchObject({ done: 3, queued: 1 });
+    // The aggregator draws the grid from imported results as from trained ones.
+    let grid: Run;
+    const deadline = Date.now() + 30_000;
+    do {
+      grid = await seedsweep(['grid', id, '--json'], target.url);
+      if (grid.code === 0 || Date.now() > deadline) break;
+      await sleep(200);
+    } while (grid.stderr.includes('GRID_NOT_READY'));
+    expect(grid.code, grid.stderr).toBe(0);
+    expect(JSON.parse(grid.stdout).grid.trials).toEqual({ total: 4, done: 3 });
 
     const out = path.join(workDir, 'round-trip.jsonl.gz');
     const again = await seedsweep(['export', id, '--records', '--out', out], target.url);
