@@ -18,7 +18,7 @@ export const envSchema = z.object({
   SEEDSWEEP_TORCH_PYTHON: z.string().min(1).optional(),
   /** Any non-empty value: print stack traces with errors. */
   SEEDSWEEP_DEBUG: z.string().optional(),
-  /** The seedsweep API that submit, status, grid, export and cancel talk to. */
+  /** The seedsweep API that submit, status, grid, export, import and cancel talk to. */
   SEEDSWEEP_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('http://127.0.0.1:8080'),
