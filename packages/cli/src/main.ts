@@ -72,6 +72,14 @@ const commands: Command[] = [
     },
   },
   {
+    path: ['findings'],
+    summary: "the study's report (docs/findings.md) from committed records files",
+    load: async () => {
+      const m = await import('./commands/findings.js');
+      return { help: m.findingsHelp, run: m.findingsCommand };
+    },
+  },
+  {
     path: ['cancel'],
     summary: 'cancel a sweep (results already in stay)',
     load: async () => {

@@ -30,3 +30,10 @@ export { describeTrial } from './describe-trial.js';
 export { inputScaleOf } from './trial-spec.js';
 export * from './errors/index.js';
 export { randomOutVariants } from './random-out-variants.js';
+export {
+  recordRefusal,
+  recordSha256,
+  type RecordLine,
+  type RecordRefusal,
+  type RecordRefusalReason,
+} from './record-refusal.js';

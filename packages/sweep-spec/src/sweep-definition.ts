@@ -35,15 +35,15 @@ export interface SweepCase {
     checkEvery: RandomOutConfig['checkEvery'][];
     minTrainLoss: (number | null)[];
   };
-  training: {
-    epochs: number[];
-    learningRate: number[];
-    batchSize: number[];
-    dataSeed: number[];
-    /** One backend per sweep: results of different backends differ in the last bits. */
-    backend: BackendChoice;
-  };
+  training: TrainingAxes;
   dataset: DatasetDefinition;
+}
+
+export interface TrainingAxes {
+  epochs: number[];
+  learningRate: number[];
+  batchSize: number[];
+  dataSeed: number[];
 }
 
 /**
@@ -52,6 +52,10 @@ export interface SweepCase {
  */
 export interface SweepDefinition extends SweepCase {
   name: string;
+  training: TrainingAxes & {
+    /** One backend per sweep: results of different backends differ in the last bits. */
+    backend: BackendChoice;
+  };
   /**
    * Present when the sweep is a union of cases: each is the sweep's own sections with the case's
    * fields written over them, fully parsed. Axes that must differ between cases (a learning-rate
@@ -118,10 +122,7 @@ const caseOverrides = z
     seeds: z.unknown().optional(),
     randomout: z.record(z.string(), z.unknown()).optional(),
     // One backend per sweep: results of different backends differ in the last bits.
-    training: z
-      .record(z.string(), z.unknown())
-      .refine((t) => !('backend' in t), 'backend is one per sweep: set it in the sweep, not a case')
-      .optional(),
+    training: z.record(z.string(), z.unknown()).optional(),
     dataset: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
@@ -149,6 +150,15 @@ const schema = z
     if (cases === undefined) return rest;
     const parsed: SweepCase[] = [];
     cases.forEach((overrides, index) => {
+      const backend = overrides.training?.backend;
+      if (backend !== undefined && backend !== def.training.backend) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cases', index, 'training', 'backend'],
+          message: 'backend is one per sweep: set it in the sweep, not a case',
+        });
+        return;
+      }
       // Parsed sections are valid input to their own schemas, so the merge re-parses them.
       const merged = {
         regions: overrides.regions ?? def.regions,
@@ -158,8 +168,11 @@ const schema = z
         dataset: { ...def.dataset, ...overrides.dataset },
       };
       const result = caseSchema.safeParse(merged, PARSE_PARAMS);
-      if (result.success) parsed.push(result.data);
-      else forward(ctx, result.error.issues, ['cases', index]);
+      if (result.success) {
+        // The sweep's backend is every case's: a stored case without it parses again as written.
+        const { epochs, learningRate, batchSize, dataSeed } = result.data.training;
+        parsed.push({ ...result.data, training: { epochs, learningRate, batchSize, dataSeed } });
+      } else forward(ctx, result.error.issues, ['cases', index]);
     });
     if (parsed.length < cases.length) return z.NEVER;
     return { ...rest, cases: parsed };
@@ -172,5 +185,9 @@ export const sweepDefinitionSchema: z.ZodType<SweepDefinition, unknown> = schema
 export function sweepCases(def: SweepDefinition): SweepDefinition[] {
   if (def.cases === undefined) return [def];
   const { cases, ...rest } = def;
-  return cases.map((c) => ({ ...rest, ...c }));
+  return cases.map((c) => ({
+    ...rest,
+    ...c,
+    training: { ...c.training, backend: def.training.backend },
+  }));
 }

@@ -273,6 +273,29 @@ describe('planSweep', () => {
     expect(new Set(firstSeeds)).toEqual(new Set([1, 3]));
   });
 
+  it('stores cases so that the stored definition parses again to itself', () => {
+    const def = parseSweepDefinition({
+      ...MINIMAL,
+      training: { backend: 'wasm' },
+      cases: [
+        { dataset: { inputScale: 'minmax' }, training: { learningRate: [1e-3, 1e-2] } },
+        { dataset: { inputScale: 'unit' }, seeds: [3] },
+      ],
+    });
+    expect(def.cases?.map((c) => Object.keys(c.training).sort())).toEqual([
+      ['batchSize', 'dataSeed', 'epochs', 'learningRate'],
+      ['batchSize', 'dataSeed', 'epochs', 'learningRate'],
+    ]);
+    const stored = JSON.parse(JSON.stringify(def)) as unknown;
+    expect(parseSweepDefinition(stored)).toEqual(def);
+    expect(planSweep(parseSweepDefinition(stored)).trials.map((t) => t.key)).toEqual(
+      planSweep(def).trials.map((t) => t.key),
+    );
+    // A case may repeat the sweep's backend (definitions stored by the first release of cases).
+    const withBackend = { ...(stored as object), cases: [{ training: { backend: 'wasm' } }] };
+    expect(parseSweepDefinition(withBackend).cases).toHaveLength(1);
+  });
+
   it('refuses cases that plan the same group twice, and errors inside a case name the case', () => {
     const twice = invalidSweep(() =>
       plan({ cases: [{ training: { learningRate: 0.1 } }, { training: { learningRate: 0.1 } }] }),
@@ -292,7 +315,7 @@ describe('planSweep', () => {
     ).toEqual(['cases.0.training.learningRate', 'cases.1.dataset.inputScale']);
     expect(issuesOf({ ...MINIMAL, cases: [{ training: { backend: 'cpu' } }] })).toEqual([
       {
-        path: 'cases.0.training',
+        path: 'cases.0.training.backend',
         message: 'backend is one per sweep: set it in the sweep, not a case',
       },
     ]);

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 import { RECORDS_FORMAT, RECORDS_VERSION, type RecordsHeader } from '@seedsweep/api-contract';
 import type { SweepRecord, SweepStore } from '@seedsweep/store';
-import { canonicalJson, type Trial } from '@seedsweep/sweep-spec';
+import { canonicalJson, recordSha256, type Trial } from '@seedsweep/sweep-spec';
 
 /** Trials whose results are read in one pipeline and written as one chunk. */
 const BATCH = 500;
@@ -77,9 +76,4 @@ async function* recordLines(
     }
     if (text) yield text;
   }
-}
-
-/** SHA-256 hex of a record's canonical JSON: what an importer checks the record against. */
-export function recordSha256(record: object): string {
-  return createHash('sha256').update(canonicalJson(record)).digest('hex');
 }

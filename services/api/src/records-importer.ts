@@ -6,9 +6,8 @@ import {
   type RecordLine,
 } from '@seedsweep/api-contract';
 import type { SweepStore, TrialRecord } from '@seedsweep/store';
-import { InvalidSweepError, parseSweepDefinition } from '@seedsweep/sweep-spec';
+import { InvalidSweepError, parseSweepDefinition, recordRefusal } from '@seedsweep/sweep-spec';
 import { TRAINER_VERSION } from '@seedsweep/trainer';
-import { refusalOf } from './record-refusal.js';
 
 /**
  * Imports a records document (or a part of one: its header and some of its trials). Every line
@@ -43,7 +42,7 @@ export class RecordsImporter {
     const refused: ImportResponse['refused'] = [];
     const accepted: TrialRecord[] = [];
     for (const { line, trial } of trials) {
-      const refusal = refusalOf(trial);
+      const refusal = recordRefusal(trial);
       if (refusal) refused.push({ line, key: trial.key, ...refusal });
       else accepted.push(trial.record as unknown as TrialRecord);
     }

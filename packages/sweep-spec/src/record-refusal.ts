@@ -1,10 +1,30 @@
-import { z } from 'zod';
-import type { ImportResponse, RecordLine } from '@seedsweep/api-contract';
-import { canonicalJson, trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
+import { createHash } from 'node:crypto';
 import { BACKEND_CHOICES, parseTrainConfig } from '@seedsweep/trainer';
-import { recordSha256 } from './records-file.js';
+import { z } from 'zod';
+import { canonicalJson } from './canonical-json.js';
+import type { TrialSpec } from './sweep-plan.js';
+import { trialKey } from './trial-key.js';
 
-export type RecordRefusal = Pick<ImportResponse['refused'][number], 'reason' | 'detail'>;
+/** One trial of a records file (`seedsweep export --records`), as its line holds it. */
+export interface RecordLine {
+  key: string;
+  spec: Record<string, unknown>;
+  record: Record<string, unknown>;
+  recordSha256: string;
+}
+
+export type RecordRefusalReason =
+  'INVALID_SPEC' | 'KEY_MISMATCH' | 'RECORD_KEY_MISMATCH' | 'RECORD_ALTERED' | 'INVALID_RECORD';
+
+export interface RecordRefusal {
+  reason: RecordRefusalReason;
+  detail: string;
+}
+
+/** SHA-256 hex of a record's canonical JSON: what an importer checks the record against. */
+export function recordSha256(record: object): string {
+  return createHash('sha256').update(canonicalJson(record)).digest('hex');
+}
 
 /**
  * What a trial spec must be for a worker to run it. The dataset is checked only for its
@@ -37,11 +57,11 @@ const recordShape = z.looseObject({
 });
 
 /**
- * Why a line of a records file may not be imported, or null when it may: its key must be its
- * spec's content key, its record that trial's and unchanged since export, and both must be
- * what this version can read.
+ * Why a line of a records file may not be trusted (imported, or counted in a report), or null
+ * when it may: its key must be its spec's content key, its record that trial's and unchanged
+ * since export, and both must be what this version can read.
  */
-export function refusalOf(line: RecordLine): RecordRefusal | null {
+export function recordRefusal(line: RecordLine): RecordRefusal | null {
   const computed = trialKey(line.spec as unknown as TrialSpec);
   if (computed !== line.key) {
     return {

@@ -1,0 +1,252 @@
+import type { ComputeLedger } from './compute-ledger.js';
+import type { LotteryRow, RegimeChoice } from './lottery-search.js';
+import { interval, markdownTable, percent, points, pValue } from './number-text.js';
+import { PAPER_BEST, type RegionClaims } from './paper-claims.js';
+
+export interface SearchSection {
+  sweepName: string;
+  seeds: number;
+  epochs: number[];
+  cropScale: number;
+  cell: { tau: number; activePercent: number };
+  rows: LotteryRow[];
+  choice: RegimeChoice | null;
+  figure: string;
+}
+
+export interface GridSection {
+  sweepName: string;
+  setting: string;
+  seeds: number;
+  epochs: number;
+  regions: (RegionClaims & { figures: { grid: string; seeds: string } })[];
+  /** For each region: the same seeds' baselines at the search's epochs, to show fates settle. */
+  fates: { region: string; early: number; late: number; changed: number; n: number }[];
+}
+
+export interface FindingsInput {
+  trials: number;
+  files: number;
+  search: SearchSection | null;
+  grid: GridSection | null;
+  compute: { sweepName: string; ledger: ComputeLedger }[];
+}
+
+/** docs/findings.md: every number in it comes from the committed records. */
+export function findingsDocument(input: FindingsInput): string {
+  return [
+    '# Findings: the filter lottery, measured',
+    '',
+    `Written by \`pnpm seedsweep findings\` from the ${input.trials} trial results committed in ` +
+      `\`docs/results/\` (${input.files} records file(s)); do not edit it by hand. Every result ` +
+      'there is checked against its trial key before it is counted, and `seedsweep import` loads ' +
+      'the same files into a deployment, so a sweep continued later trains only what is missing.',
+    '',
+    'The paper (Cohen, Lo & Ding) is a hypothesis here, not a target. "At chance" means a ' +
+      "baseline's test accuracy is at or below the majority-class rate of its test set plus 2 " +
+      'points (`analysis.failureMargin`). Intervals are 95% Student-t intervals of the mean paired ' +
+      'gain; p is the two-sided Wilcoxon signed-rank test of the paired gains.',
+    '',
+    ...searchSection(input.search),
+    ...gridSection(input.grid),
+    ...computeSection(input.compute),
+  ].join('\n');
+}
+
+function searchSection(search: SearchSection | null): string[] {
+  if (search === null)
+    return ['## 1. Where the lottery exists', '', 'The search has no committed results yet.', ''];
+  const { cell } = search;
+  const rows = [...search.rows]
+    .sort(byRegion)
+    .map((r) => [
+      r.region,
+      r.inputScale,
+      String(r.learningRate),
+      String(r.n),
+      `${r.atChance} (${percent(r.n === 0 ? null : r.atChance / r.n)})`,
+      percent(r.meanAccuracy),
+      percent(r.meanConverged),
+      r.cell?.meanGain == null
+        ? '–'
+        : `${points(r.cell.meanGain)}${r.cell.ci95 ? ` ${interval(r.cell.ci95)}` : ''} (n ${r.cell.n})`,
+      r.cell ? pValue(r.cell.wilcoxonP) : '–',
+      r.cell ? `${r.cell.recovered} of ${r.cell.baselineFailed}` : '–',
+    ]);
+  return [
+    '## 1. Where the lottery exists',
+    '',
+    `The search (\`examples/${search.sweepName}.yaml\`): both regions, ${search.seeds} seeds, ` +
+      `${search.epochs.join('/')} epochs, crop scale ${search.cropScale} (the authors' box), every ` +
+      'input scale over a learning-rate range of its own, and beside each baseline one RandomOut ' +
+      `cell at the paper's East setting (tau ${cell.tau}, P ${cell.activePercent}%).`,
+    '',
+    `![Baseline seeds at chance and mean accuracy against the learning rate](${search.figure})`,
+    '',
+    markdownTable(
+      [
+        'Region',
+        'Input scale',
+        'Learning rate',
+        'n',
+        'At chance',
+        'Mean accuracy',
+        'Mean of the rest',
+        `RandomOut gain, points [95% CI]`,
+        'Wilcoxon p',
+        'Recovered',
+      ],
+      rows,
+    ),
+    '',
+    ...choiceText(search.choice),
+    '',
+  ];
+}
+
+/** Regions in the rows' first-seen order, the rows' own order within a region. */
+function byRegion(a: LotteryRow, b: LotteryRow): number {
+  return a.region < b.region ? -1 : a.region > b.region ? 1 : 0;
+}
+
+function choiceText(choice: RegimeChoice | null): string[] {
+  if (choice === null) {
+    return ["No setting has every region's baselines done yet, so no regime is chosen."];
+  }
+  const regions = choice.regions
+    .map(
+      (r) =>
+        `${r.region} ${r.atChance} of ${r.n} at chance (${percent(r.atChance / r.n)}), the rest at ${percent(r.meanConverged)}`,
+    )
+    .join('; ');
+  return [
+    `**The regime closest to the paper's baseline** (about 5% of seeds at chance, the rest ` +
+      `converged) is \`inputScale: ${choice.inputScale}\` at learning rate ${choice.learningRate}: ` +
+      `${regions}. The rule: the smallest mean distance, over the regions, of the fraction at ` +
+      'chance from 5%; among equals, the higher accuracy of the seeds that converged.',
+  ];
+}
+
+function gridSection(grid: GridSection | null): string[] {
+  if (grid === null) {
+    return [
+      "## 2. The paper's grid in that regime",
+      '',
+      'Not run yet: `examples/paper-fig3.yaml` has no committed results.',
+      '',
+    ];
+  }
+  const claims = grid.regions.flatMap((r) => regionText(r));
+  const fates = grid.fates.map(
+    (f) =>
+      `${f.region}: ${f.early} of ${f.n} at chance after the search's epochs, ${f.late} after ${grid.epochs}; ${f.changed} seed(s) changed fate`,
+  );
+  return [
+    "## 2. The paper's grid in that regime",
+    '',
+    `\`examples/${grid.sweepName}.yaml\`: ${grid.setting}, ${grid.seeds} seeds, ${grid.epochs} epochs.`,
+    '',
+    ...(fates.length ? ['Fates settle: ' + fates.join('; ') + '.', ''] : []),
+    ...claims,
+  ];
+}
+
+function regionText(r: GridSection['regions'][number]): string[] {
+  const g = r.group;
+  const paper = PAPER_BEST[g.region];
+  const best = r.best;
+  const rows: string[][] = [
+    [
+      'Baseline seeds at chance',
+      'about 5% ("as low as random chance")',
+      `${g.baseline.failed} of ${g.baseline.done} (${percent(g.baseline.done ? g.baseline.failed / g.baseline.done : null)})`,
+    ],
+    [
+      'Largest mean gain',
+      'up to +1.8 points',
+      best
+        ? `${points(best.meanGain)} at tau ${best.tau}, P ${best.activePercent}% (n ${best.n}, CI ${interval(best.ci95)}, p ${pValue(best.wilcoxonP)})`
+        : '–',
+    ],
+    [
+      `Gain at the paper's best setting${paper ? ` (tau ${paper.tau}, P ${paper.activePercent}%)` : ''}`,
+      'its best cell',
+      r.paperBest
+        ? `${points(r.paperBest.meanGain)} (n ${r.paperBest.n}, CI ${interval(r.paperBest.ci95)}, p ${pValue(r.paperBest.wilcoxonP)})`
+        : 'not in the grid',
+    ],
+    [
+      'Failed seeds recovered',
+      'all',
+      best ? `${best.recovered} of ${best.baselineFailed} at the largest-gain cell` : '–',
+    ],
+    [
+      'Trend with tau (mean gain per tau, over P)',
+      'smaller tau best in West',
+      r.byTau.map((t) => `${t.tau}: ${points(t.meanGain)}`).join(', '),
+    ],
+    [
+      'Trend with P (mean gain per P, over tau)',
+      'larger P best in West',
+      r.byP.map((p) => `${p.activePercent}%: ${points(p.meanGain)}`).join(', '),
+    ],
+    [
+      'Cells where RandomOut harms or diverges',
+      'none reported',
+      r.harmful.length === 0
+        ? 'none'
+        : r.harmful
+            .map(
+              (c) =>
+                `tau ${c.tau} P ${c.activePercent}%: ${c.harmed} harmed, ${c.diverged} diverged, gain ${points(c.meanGain)}`,
+            )
+            .join('; '),
+    ],
+  ];
+  return [
+    `### ${g.id}`,
+    '',
+    `![Figure 3, ${g.region}](${r.figures.grid})`,
+    `![Figure 4, ${g.region}](${r.figures.seeds})`,
+    '',
+    markdownTable(['Claim', 'Paper', 'Measured'], rows),
+    '',
+  ];
+}
+
+function computeSection(compute: FindingsInput['compute']): string[] {
+  const rows = compute.map(({ sweepName, ledger: l }) => [
+    sweepName,
+    String(l.trials),
+    String(l.full),
+    String(l.resumed),
+    String(l.derived),
+    `${l.epochsTrained} of ${l.epochsNaive} (${percent(l.epochsNaive ? l.epochsTrained / l.epochsNaive : null)})`,
+    l.coreHours.toFixed(2),
+    l.naiveCoreHours.toFixed(2),
+  ]);
+  return [
+    '## 3. Compute',
+    '',
+    'A RandomOut trial is its baseline until its first re-initialisation: the product derives it ' +
+      'from the baseline when the baseline proves no check can fire, and otherwise resumes it ' +
+      "from the baseline's state at the first epoch one could. Core-hours are the trials' own " +
+      'wall-clock training time (on a 2-core VM shared with other work, so an upper bound); the ' +
+      'naive figure is the same seconds per epoch over every trial trained from the start.',
+    '',
+    markdownTable(
+      [
+        'Sweep',
+        'Trials',
+        'Trained in full',
+        'Resumed',
+        'Derived',
+        'Epochs trained',
+        'Core-hours',
+        'Naive core-hours',
+      ],
+      rows,
+    ),
+    '',
+  ];
+}

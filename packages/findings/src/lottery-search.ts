@@ -1,0 +1,112 @@
+import type { LotteryLine } from '@seedsweep/figures';
+import type { CellStats, GroupGrid } from '@seedsweep/stats';
+
+/** One (region, input scale, learning rate) of the search: its baselines and its one cell. */
+export interface LotteryRow {
+  region: string;
+  inputScale: string;
+  learningRate: number;
+  epochs: number;
+  /** Baselines with a result. */
+  n: number;
+  /** Baselines at or below the group's failure threshold (majority-class rate + margin). */
+  atChance: number;
+  /** Mean accuracy of every done baseline; null when none is done. */
+  meanAccuracy: number | null;
+  /** Mean accuracy of the done baselines above the threshold: what a converged seed reaches. */
+  meanConverged: number | null;
+  failureThreshold: number | null;
+  /** The search's RandomOut cell (its first), paired with these baselines. */
+  cell: CellStats | null;
+}
+
+/** The paper: about 5% of its baseline seeds ended "as low as random chance". */
+export const PAPER_FAILURE_RATE = 0.05;
+
+/**
+ * A row per group of the search's grid. `convergedOf` gives the mean accuracy of the done
+ * baselines above the threshold (the grid keeps only the mean of all of them).
+ */
+export function lotteryRows(
+  groups: readonly GroupGrid[],
+  convergedOf: (group: GroupGrid) => number | null,
+): LotteryRow[] {
+  return groups.map((g) => ({
+    region: g.region,
+    inputScale: g.axes.inputScale,
+    learningRate: g.axes.learningRate,
+    epochs: g.axes.epochs,
+    n: g.baseline.done,
+    atChance: g.baseline.failed,
+    meanAccuracy: g.baseline.meanAccuracy,
+    meanConverged: convergedOf(g),
+    failureThreshold: g.failureThreshold,
+    cell: g.cells[0]?.[0] ?? null,
+  }));
+}
+
+/** The figure's lines: one per input scale and region, in the rows' order. */
+export function lotteryLines(rows: readonly LotteryRow[]): LotteryLine[] {
+  const lines = new Map<string, LotteryLine & { points: LotteryLine['points'][number][] }>();
+  for (const row of rows) {
+    const id = `${row.inputScale}/${row.region}`;
+    let line = lines.get(id);
+    if (line === undefined) {
+      line = { inputScale: row.inputScale, region: row.region, points: [] };
+      lines.set(id, line);
+    }
+    line.points.push({
+      learningRate: row.learningRate,
+      n: row.n,
+      atChance: row.atChance,
+      meanAccuracy: row.meanAccuracy,
+    });
+  }
+  return [...lines.values()];
+}
+
+export interface RegimeChoice {
+  inputScale: string;
+  learningRate: number;
+  /** Per region: the fraction of baselines at chance and the converged seeds' mean accuracy. */
+  regions: { region: string; n: number; atChance: number; meanConverged: number | null }[];
+  /** Mean over regions of |fraction at chance - 5%|. */
+  distance: number;
+}
+
+/**
+ * The (input scale, learning rate) whose baselines fail most like the paper's in every region:
+ * the smallest mean distance of the fraction at chance from 5%, then the higher accuracy of the
+ * converged seeds (a regime where seeds that escape the lottery learn well). Only settings with
+ * every region's baselines all done qualify, so a partial search cannot pick.
+ */
+export function chooseRegime(rows: readonly LotteryRow[], seeds: number): RegimeChoice | null {
+  const regions = [...new Set(rows.map((r) => r.region))];
+  const settings = new Map<string, LotteryRow[]>();
+  for (const row of rows) {
+    const id = `${row.inputScale}/${row.learningRate}`;
+    settings.set(id, [...(settings.get(id) ?? []), row]);
+  }
+  const choices: RegimeChoice[] = [];
+  for (const group of settings.values()) {
+    if (group.length !== regions.length || group.some((r) => r.n < seeds)) continue;
+    const distance =
+      group.reduce((sum, r) => sum + Math.abs(r.atChance / r.n - PAPER_FAILURE_RATE), 0) /
+      group.length;
+    choices.push({
+      inputScale: group[0]!.inputScale,
+      learningRate: group[0]!.learningRate,
+      regions: group.map((r) => ({
+        region: r.region,
+        n: r.n,
+        atChance: r.atChance,
+        meanConverged: r.meanConverged,
+      })),
+      distance,
+    });
+  }
+  const converged = (c: RegimeChoice) =>
+    c.regions.reduce((sum, r) => sum + (r.meanConverged ?? 0), 0) / c.regions.length;
+  choices.sort((a, b) => a.distance - b.distance || converged(b) - converged(a));
+  return choices[0] ?? null;
+}
