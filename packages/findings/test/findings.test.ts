@@ -1,0 +1,189 @@
+import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  canonicalJson,
+  parseSweepDefinition,
+  planSweep,
+  recordSha256,
+  type SweepPlan,
+} from '@seedsweep/sweep-spec';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chooseRegime, FindingsError, writeFindings, type LotteryRow } from '../src/index.js';
+
+const SEARCH = {
+  name: 'lottery-search',
+  regions: ['East', 'West'],
+  seeds: { from: 0, to: 3 },
+  randomout: { tau: 1e-8, activePercent: 60 },
+  training: { epochs: 10 },
+  dataset: { cropScale: 1 },
+  cases: [
+    { dataset: { inputScale: 'minmax' }, training: { learningRate: [0.001, 0.003] } },
+    { dataset: { inputScale: 'unit' }, training: { learningRate: [0.01, 0.05] } },
+  ],
+};
+
+/** The test accuracy each baseline gets: seeds below `failing` end at chance (0.6). */
+function failingSeeds(inputScale: string, learningRate: number): number {
+  if (inputScale === 'minmax') return learningRate === 0.001 ? 0 : 1;
+  return learningRate === 0.01 ? 2 : 4;
+}
+
+interface Written {
+  plan: SweepPlan;
+  lines: string[];
+}
+
+/** A records file as `seedsweep export --records` writes it, results made up but consistent. */
+function recordsOf(definitionInput: unknown): Written {
+  const definition = parseSweepDefinition(definitionInput);
+  const plan = planSweep(definition, { trainerVersion: '4' });
+  const header = {
+    format: 'seedsweep-records',
+    version: 1,
+    sweep: { id: 'sw-test', name: definition.name, trainerVersion: '4', definition },
+  };
+  const lines = [canonicalJson(header)];
+  for (const { key, spec } of plan.trials) {
+    const scale = spec.dataset.inputScale ?? 'standardise';
+    const failing = spec.train.seed < failingSeeds(scale, spec.train.learningRate);
+    const baseline = spec.train.randomout === null;
+    // RandomOut recovers every failing seed; converged seeds are derived from their baseline.
+    const accuracy = failing ? (baseline ? 0.6 : 0.85) : 0.9 + spec.train.seed / 1000;
+    const record = {
+      key,
+      testAccuracy: accuracy,
+      majorityRate: 0.6,
+      testCount: 600,
+      diverged: false,
+      epochsRun: 10,
+      durationMs: baseline || failing ? 10_000 : 0,
+      ...(!baseline && !failing && { derivedFrom: 'b'.repeat(64) }),
+      ...(!baseline && failing && { resumedFrom: { key: 'b'.repeat(64), epoch: 2 } }),
+    };
+    lines.push(canonicalJson({ key, spec, record, recordSha256: recordSha256(record) }));
+  }
+  return { plan, lines };
+}
+
+describe('writeFindings', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-findings-'));
+    await mkdir(path.join(dir, 'results'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const write = (name: string, lines: string[]) =>
+    writeFile(path.join(dir, 'results', name), gzipSync(lines.join('\n') + '\n'));
+
+  it('tabulates the search, draws its figure and chooses the regime nearest 5% at chance', async () => {
+    const { lines, plan } = recordsOf(SEARCH);
+    await write('lottery-search.jsonl.gz', lines);
+    const written = await writeFindings({
+      resultsDir: path.join(dir, 'results'),
+      outDir: path.join(dir, 'docs'),
+    });
+    expect(written.trials).toBe(plan.trials.length);
+    expect(written.files.sort()).toEqual(
+      ['findings.md', 'figures/lottery-search.png', 'figures/lottery-search.svg'].sort(),
+    );
+    const md = await readFile(path.join(dir, 'docs', 'findings.md'), 'utf8');
+    // 4 seeds; minmax 0.003 fails seed 0 only: 1 of 4 at chance, RandomOut recovers it.
+    expect(md).toContain('| East | minmax | 0.003 | 4 | 1 (25.0%) | 82.7% | 90.2% |');
+    expect(md).toMatch(
+      /\| East \| minmax \| 0\.003 \|[^\n]*\+6\.25 \[[^\n]*\(n 4\) \|[^\n]*\| 1 of 1 \|/,
+    );
+    expect(md).toContain('| West | unit | 0.05 | 4 | 4 (100.0%) | 60.0% | – |');
+    // The nearest 5% at chance is minmax 0.001 (0%, distance 5 points) over minmax 0.003 (25%).
+    expect(md).toContain('`inputScale: minmax` at learning rate 0.001');
+    expect(md).toContain('Not run yet: `examples/paper-fig3.yaml` has no committed results.');
+    // Compute: 32 baselines trained, the 7 x 2 failing seeds' cells resumed, the rest derived.
+    expect(md).toMatch(/\| lottery-search \| 64 \| 32 \| 14 \| 18 \|/);
+    const svg = await readFile(path.join(dir, 'docs', 'figures', 'lottery-search.svg'), 'utf8');
+    expect(svg.match(/<g class="series"/g)).toHaveLength(2 * 4);
+    expect(
+      (await stat(path.join(dir, 'docs', 'figures', 'lottery-search.png'))).size,
+    ).toBeGreaterThan(1000);
+  });
+
+  it('writes the paper grid with its claims and the seeds whose fate changed', async () => {
+    await write('lottery-search.jsonl.gz', recordsOf(SEARCH).lines);
+    const grid = recordsOf({
+      name: 'paper-fig3',
+      regions: ['East'],
+      seeds: { from: 0, to: 3 },
+      randomout: { tau: [1e-8, 1e-4], activePercent: [30, 60] },
+      training: { epochs: 10, learningRate: 0.003 },
+      dataset: { cropScale: 1, inputScale: 'minmax' },
+    });
+    await write('paper-fig3.jsonl.gz', grid.lines);
+    const written = await writeFindings({
+      resultsDir: path.join(dir, 'results'),
+      outDir: path.join(dir, 'docs'),
+    });
+    expect(written.files).toContain('figures/paper-fig3-East-fig3.svg');
+    expect(written.files).toContain('figures/paper-fig3-East-fig4.png');
+    const md = await readFile(path.join(dir, 'docs', 'findings.md'), 'utf8');
+    expect(md).toContain(
+      '| Baseline seeds at chance | about 5% ("as low as random chance") | 1 of 4 (25.0%) |',
+    );
+    expect(md).toContain('| Failed seeds recovered | all | 1 of 1 at the largest-gain cell |');
+    expect(md).toContain(
+      "East: 1 of 4 at chance after the search's epochs, 1 after 10; 0 seed(s) changed fate",
+    );
+  });
+
+  it('refuses a results file whose record was changed after export, writing nothing', async () => {
+    const { lines } = recordsOf(SEARCH);
+    lines[3] = lines[3]!.replace(/"testAccuracy":[0-9.]+/, '"testAccuracy":0.99');
+    await write('lottery-search.jsonl.gz', lines);
+    const error = await writeFindings({
+      resultsDir: path.join(dir, 'results'),
+      outDir: path.join(dir, 'docs'),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FindingsError);
+    expect(error).toMatchObject({ code: 'RECORD_REFUSED' });
+    expect((error as Error).message).toContain('line 4');
+    await expect(stat(path.join(dir, 'docs', 'findings.md'))).rejects.toThrow();
+  });
+});
+
+describe('chooseRegime', () => {
+  const row = (region: string, inputScale: string, lr: number, n: number, atChance: number) =>
+    ({
+      region,
+      inputScale,
+      learningRate: lr,
+      epochs: 30,
+      n,
+      atChance,
+      meanAccuracy: 0.8,
+      meanConverged: 0.9 - lr,
+      failureThreshold: 0.64,
+      cell: null,
+    }) as LotteryRow;
+
+  it('takes the smallest mean distance from 5% over the regions, then the better converged seeds', () => {
+    const rows = [
+      row('East', 'minmax', 0.002, 20, 1),
+      row('West', 'minmax', 0.002, 20, 3),
+      row('East', 'unit', 0.02, 20, 1),
+      row('West', 'unit', 0.02, 20, 1),
+      row('East', 'raw', 0.001, 20, 1),
+      row('West', 'raw', 0.001, 20, 1),
+    ];
+    const choice = chooseRegime(rows, 20)!;
+    // unit and raw are both at 5% in both regions; raw's converged seeds are better (0.899).
+    expect(choice).toMatchObject({ inputScale: 'raw', learningRate: 0.001, distance: 0 });
+    expect(chooseRegime(rows.slice(0, 2), 20)).toMatchObject({ inputScale: 'minmax' });
+  });
+
+  it('chooses nothing from settings whose baselines are not all done', () => {
+    expect(
+      chooseRegime([row('East', 'unit', 0.02, 19, 1), row('West', 'unit', 0.02, 20, 1)], 20),
+    ).toBeNull();
+  });
+});
