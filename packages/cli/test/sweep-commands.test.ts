@@ -426,7 +426,7 @@ describe('mistakes caught before any request', () => {
     ],
     [
       ['export', 'sw-zzzzzzzz-0123456789', '--csv', '--json'],
-      /--csv and --json exclude each other/,
+      /--csv, --json and --records exclude each other/,
     ],
     [['cancel', 'sw-zzzzzzzz-012345678'], /is not a sweep id/],
     [['status', '--watch'], /--watch needs a sweep id/],
