@@ -10,7 +10,7 @@ export interface SearchSection {
   cropScale: number;
   cell: { tau: number; activePercent: number };
   rows: LotteryRow[];
-  choice: RegimeChoice | null;
+  choice: (RegimeChoice & { complete: boolean }) | null;
   figure: string;
 }
 
@@ -99,7 +99,7 @@ function searchSection(search: SearchSection | null): string[] {
       rows,
     ),
     '',
-    ...choiceText(search.choice),
+    ...choiceText(search.choice, search.seeds),
     '',
   ];
 }
@@ -109,10 +109,13 @@ function byRegion(a: LotteryRow, b: LotteryRow): number {
   return a.region < b.region ? -1 : a.region > b.region ? 1 : 0;
 }
 
-function choiceText(choice: RegimeChoice | null): string[] {
-  if (choice === null) {
-    return ["No setting has every region's baselines done yet, so no regime is chosen."];
-  }
+function choiceText(choice: SearchSection['choice'], seeds: number): string[] {
+  if (choice === null) return ['No baseline of the search is done yet, so no regime is chosen.'];
+  const n = choice.regions[0]?.n ?? 0;
+  const status = choice.complete
+    ? ''
+    : ` **Provisional:** the search has ${n} of its ${seeds} seeds done in every setting; ` +
+      'the choice may change when the rest are in.';
   const regions = choice.regions
     .map(
       (r) =>
@@ -123,7 +126,8 @@ function choiceText(choice: RegimeChoice | null): string[] {
     `**The regime closest to the paper's baseline** (about 5% of seeds at chance, the rest ` +
       `converged) is \`inputScale: ${choice.inputScale}\` at learning rate ${choice.learningRate}: ` +
       `${regions}. The rule: the smallest mean distance, over the regions, of the fraction at ` +
-      'chance from 5%; among equals, the higher accuracy of the seeds that converged.',
+      'chance from 5%; among equals, the higher accuracy of the seeds that converged.' +
+      status,
   ];
 }
 

@@ -77,11 +77,17 @@ export interface RegimeChoice {
 /**
  * The (input scale, learning rate) whose baselines fail most like the paper's in every region:
  * the smallest mean distance of the fraction at chance from 5%, then the higher accuracy of the
- * converged seeds (a regime where seeds that escape the lottery learn well). Only settings with
- * every region's baselines all done qualify, so a partial search cannot pick.
+ * converged seeds (a regime where seeds that escape the lottery learn well). Only settings whose
+ * every region has as many baselines done as the most complete setting qualify, so settings are
+ * compared on the same seeds; `complete` says whether those are all `seeds` of the search.
  */
-export function chooseRegime(rows: readonly LotteryRow[], seeds: number): RegimeChoice | null {
+export function chooseRegime(
+  rows: readonly LotteryRow[],
+  seeds: number,
+): (RegimeChoice & { complete: boolean }) | null {
   const regions = [...new Set(rows.map((r) => r.region))];
+  const most = Math.max(0, ...rows.map((r) => r.n));
+  if (most === 0) return null;
   const settings = new Map<string, LotteryRow[]>();
   for (const row of rows) {
     const id = `${row.inputScale}/${row.learningRate}`;
@@ -89,7 +95,7 @@ export function chooseRegime(rows: readonly LotteryRow[], seeds: number): Regime
   }
   const choices: RegimeChoice[] = [];
   for (const group of settings.values()) {
-    if (group.length !== regions.length || group.some((r) => r.n < seeds)) continue;
+    if (group.length !== regions.length || group.some((r) => r.n < most)) continue;
     const distance =
       group.reduce((sum, r) => sum + Math.abs(r.atChance / r.n - PAPER_FAILURE_RATE), 0) /
       group.length;
@@ -108,5 +114,6 @@ export function chooseRegime(rows: readonly LotteryRow[], seeds: number): Regime
   const converged = (c: RegimeChoice) =>
     c.regions.reduce((sum, r) => sum + (r.meanConverged ?? 0), 0) / c.regions.length;
   choices.sort((a, b) => a.distance - b.distance || converged(b) - converged(a));
-  return choices[0] ?? null;
+  const best = choices[0];
+  return best ? { ...best, complete: most >= seeds } : null;
 }

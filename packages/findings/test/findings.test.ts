@@ -181,9 +181,16 @@ describe('chooseRegime', () => {
     expect(chooseRegime(rows.slice(0, 2), 20)).toMatchObject({ inputScale: 'minmax' });
   });
 
-  it('chooses nothing from settings whose baselines are not all done', () => {
-    expect(
-      chooseRegime([row('East', 'unit', 0.02, 19, 1), row('West', 'unit', 0.02, 20, 1)], 20),
-    ).toBeNull();
+  it('compares settings on the same seeds, and says when the search is not complete', () => {
+    const partial = [
+      row('East', 'unit', 0.02, 12, 0),
+      row('West', 'unit', 0.02, 11, 0),
+      row('East', 'raw', 0.001, 12, 1),
+      row('West', 'raw', 0.001, 12, 0),
+    ];
+    // unit lacks a West seed, so only raw is compared; 12 of 20 seeds is provisional.
+    expect(chooseRegime(partial, 20)).toMatchObject({ inputScale: 'raw', complete: false });
+    expect(chooseRegime(partial, 12)).toMatchObject({ complete: true });
+    expect(chooseRegime([row('East', 'unit', 0.02, 0, 0)], 20)).toBeNull();
   });
 });
