@@ -10,7 +10,7 @@ export const gridResponseSchema = z.object({
   grid: z
     .custom<SweepGrid>((value) => typeof value === 'object' && value !== null)
     .describe(
-      'groups[] (region and the other axes) with the baseline summary and cells[tau][P]: n, meanAccuracy, meanGain, sdGain, ci95, wins, ties, losses, wilcoxonP, baselineFailed, recovered, harmed, diverged',
+      'groups[] (region and the other axes) with the baseline summary and cells[tau][P]: n, meanAccuracy, meanGain, sdGain, ci95, wins, ties, losses, wilcoxonP, baselineAtChance, recovered, harmed, diverged',
     ),
 });
 export type GridResponse = z.infer<typeof gridResponseSchema>;

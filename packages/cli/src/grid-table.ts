@@ -48,7 +48,7 @@ export function groupHeading(group: GroupGrid): string {
   const diverged = baseline.diverged > 0 ? `, ${baseline.diverged} diverged` : '';
   return (
     `group ${group.id} (region ${group.region}): baseline mean accuracy ${mean} over ` +
-    `${baseline.done} of ${group.seeds.length} seeds done, ${baseline.failed} failed${diverged}`
+    `${baseline.done} of ${group.seeds.length} seeds done, ${baseline.atChance} at chance${diverged}`
   );
 }
 

@@ -31,7 +31,7 @@ const east: GroupGrid = {
   seeds: [0, 1, 2, 3, 4],
   majorityRate: 0.625,
   failureThreshold: 0.645,
-  baseline: { done: 5, meanAccuracy: 0.90123, sd: 0.01, failed: 1, diverged: 0 },
+  baseline: { done: 5, meanAccuracy: 0.90123, sd: 0.01, atChance: 1, diverged: 0 },
   cells: [
     [
       cell(1e-8, 30, { n: 50, meanGain: 0.012, meanAccuracy: 0.9134, done: 50, wilcoxonP: 0.0312 }),
@@ -54,7 +54,7 @@ const slow: GroupGrid = {
   seeds: [0, 1, 2, 3, 4],
   majorityRate: null,
   failureThreshold: null,
-  baseline: { done: 0, meanAccuracy: null, sd: null, failed: 0, diverged: 0 },
+  baseline: { done: 0, meanAccuracy: null, sd: null, atChance: 0, diverged: 0 },
   cells: [[cell(1e-8, 60)]],
 };
 
@@ -69,14 +69,14 @@ describe('renderGrid', () => {
   it('has a heading per group, one row per tau and one column per P, in plan order', () => {
     const lines = renderGrid(grid, 'gain');
     expect(lines[0]).toBe(
-      'group East (region East): baseline mean accuracy 90.1% over 5 of 5 seeds done, 1 failed',
+      'group East (region East): baseline mean accuracy 90.1% over 5 of 5 seeds done, 1 at chance',
     );
     expect(columns(lines[1]!)).toEqual(['tau \\ P', 'P=30%', 'P=60%', 'P=90%']);
     expect(columns(lines[2]!)).toEqual(['tau=1e-8', '+1.2 (n=50)', '-0.4 (n=5)', '+0.0 (n=2)']);
     expect(columns(lines[3]!)).toEqual(['tau=0.0001', '0.0 (n=3)', EMPTY_CELL, EMPTY_CELL]);
     expect(lines[4]).toBe('');
     expect(lines[5]).toBe(
-      `group East lr=0.05 (region East): baseline mean accuracy ${EMPTY_CELL} over 0 of 5 seeds done, 0 failed`,
+      `group East lr=0.05 (region East): baseline mean accuracy ${EMPTY_CELL} over 0 of 5 seeds done, 0 at chance`,
     );
     expect(columns(lines[6]!)).toEqual(['tau \\ P', 'P=60%']);
     expect(columns(lines[7]!)).toEqual(['tau=1e-8', EMPTY_CELL]);

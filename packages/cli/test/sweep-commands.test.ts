@@ -213,7 +213,7 @@ describe('a sweep from submit to export', () => {
     expect(run.stderr).toMatch(/^\[\d\/4\] East seed [01] epochs=2 tau=0\.001 P=50%: \d+\.\d%$/m);
     expect(run.stderr).toMatch(/"cli tiny" done: 4 of 4 trials done, 0 failed/);
     expect(run.stderr).toMatch(
-      /^group East \(region East\): baseline mean accuracy \d+\.\d% over 2 of 2 seeds done, 0 failed$/m,
+      /^group East \(region East\): baseline mean accuracy \d+\.\d% over 2 of 2 seeds done, 0 at chance$/m,
     );
     expect(run.stderr).toMatch(/^tau=0\.001\s+[-+]?\d+\.\d \(n=2\)$/m);
   });

@@ -114,7 +114,7 @@ function baselineSummary(group: GroupGrid): string {
     `Baseline: mean ${formatPercent(baseline.meanAccuracy)} over ${baseline.done} of ${seeds.length} seeds`,
   ];
   if (failureThreshold !== null) {
-    parts.push(`${baseline.failed} failed (≤ ${formatPercent(failureThreshold)})`);
+    parts.push(`${baseline.atChance} at chance (≤ ${formatPercent(failureThreshold)})`);
   }
   if (baseline.diverged > 0) parts.push(`${baseline.diverged} diverged`);
   return `${parts.join(', ')}.`;

@@ -34,7 +34,7 @@ function groupOf(spec: GroupSpec): GroupGrid {
     seeds: Array.from({ length: n }, (_, i) => i),
     majorityRate: 0.6,
     failureThreshold: 0.62,
-    baseline: { done: n, meanAccuracy: 0.91, sd: 0.01, failed: 1, diverged: 0 },
+    baseline: { done: n, meanAccuracy: 0.91, sd: 0.01, atChance: 1, diverged: 0 },
     cells: spec.taus.map((tau, t) =>
       spec.activePercents.map((activePercent, p) =>
         cellOf(tau, activePercent, spec.gains[t]?.[p] ?? null, n),
@@ -60,7 +60,7 @@ function cellOf(tau: number, activePercent: number, gain: number | null, n: numb
     ties: 0,
     losses: 0,
     wilcoxonP: gain === null ? null : 0.04,
-    baselineFailed: 0,
+    baselineAtChance: 0,
     recovered: 0,
     harmed: 0,
     diverged: 0,

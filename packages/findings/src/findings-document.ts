@@ -71,7 +71,7 @@ function searchSection(search: SearchSection | null): string[] {
         ? '–'
         : `${points(r.cell.meanGain)}${r.cell.ci95 ? ` ${interval(r.cell.ci95)}` : ''} (n ${r.cell.n})`,
       r.cell ? pValue(r.cell.wilcoxonP) : '–',
-      r.cell ? `${r.cell.recovered} of ${r.cell.baselineFailed}` : '–',
+      r.cell ? `${r.cell.recovered} of ${r.cell.baselineAtChance}` : '–',
     ]);
   return [
     '## 1. Where the lottery exists',
@@ -163,7 +163,7 @@ function regionText(r: GridSection['regions'][number]): string[] {
     [
       'Baseline seeds at chance',
       'about 5% ("as low as random chance")',
-      `${g.baseline.failed} of ${g.baseline.done} (${percent(g.baseline.done ? g.baseline.failed / g.baseline.done : null)})`,
+      `${g.baseline.atChance} of ${g.baseline.done} (${percent(g.baseline.done ? g.baseline.atChance / g.baseline.done : null)})`,
     ],
     [
       'Largest mean gain',
@@ -182,7 +182,7 @@ function regionText(r: GridSection['regions'][number]): string[] {
     [
       'Failed seeds recovered',
       'all',
-      best ? `${best.recovered} of ${best.baselineFailed} at the largest-gain cell` : '–',
+      best ? `${best.recovered} of ${best.baselineAtChance} at the largest-gain cell` : '–',
     ],
     [
       'Trend with tau (mean gain per tau, over P)',

@@ -37,7 +37,7 @@ export function lotteryRows(
     learningRate: g.axes.learningRate,
     epochs: g.axes.epochs,
     n: g.baseline.done,
-    atChance: g.baseline.failed,
+    atChance: g.baseline.atChance,
     meanAccuracy: g.baseline.meanAccuracy,
     meanConverged: convergedOf(g),
     failureThreshold: g.failureThreshold,

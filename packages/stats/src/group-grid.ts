@@ -57,7 +57,7 @@ function baselineStats(
     done: done.length,
     meanAccuracy: mean(accuracies),
     sd: sampleSd(accuracies),
-    failed: failureThreshold === null ? 0 : accuracies.filter((a) => a <= failureThreshold).length,
+    atChance: failureThreshold === null ? 0 : accuracies.filter((a) => a <= failureThreshold).length,
     diverged: done.filter((b) => b.diverged).length,
   };
 }

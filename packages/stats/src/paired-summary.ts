@@ -42,7 +42,8 @@ export interface PairedSummary {
   losses: number;
   /** Two-sided Wilcoxon signed-rank p-value; null when no gain is non-zero. */
   wilcoxonP: number | null;
-  baselineFailed: number;
+  /** Baselines at or below the failure threshold: seeds at chance (not errored trials). */
+  baselineAtChance: number;
   /** Baseline failed and the treatment run of the same seed ended above the threshold. */
   recovered: number;
   /** Treatment more than `margin` below its baseline. */
@@ -94,12 +95,12 @@ function confidenceInterval(
 function failureCounts(
   pairs: readonly PairedRun[],
   { failureThreshold, margin }: PairedSummaryOptions,
-): Pick<PairedSummary, 'baselineFailed' | 'recovered' | 'harmed'> {
+): Pick<PairedSummary, 'baselineAtChance' | 'recovered' | 'harmed'> {
   const harmed = pairs.filter((p) => p.treatment.accuracy < p.baseline.accuracy - margin).length;
-  if (failureThreshold === null) return { baselineFailed: 0, recovered: 0, harmed };
+  if (failureThreshold === null) return { baselineAtChance: 0, recovered: 0, harmed };
   const failed = pairs.filter((p) => p.baseline.accuracy <= failureThreshold);
   return {
-    baselineFailed: failed.length,
+    baselineAtChance: failed.length,
     recovered: failed.filter((p) => p.treatment.accuracy > failureThreshold).length,
     harmed,
   };

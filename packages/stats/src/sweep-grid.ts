@@ -26,8 +26,11 @@ export interface BaselineStats {
   done: number;
   meanAccuracy: number | null;
   sd: number | null;
-  /** Done baselines at or below the group's failure threshold. */
-  failed: number;
+  /**
+   * Done baselines at or below the group's failure threshold: seeds that lost the lottery and
+   * ended at chance. Not trials that errored: those have no result and are not counted here.
+   */
+  atChance: number;
   diverged: number;
 }
 

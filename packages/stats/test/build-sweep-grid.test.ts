@@ -54,7 +54,7 @@ describe('buildSweepGrid', () => {
     expect(cell?.meanAccuracy).toBeCloseTo(0.925, 12);
     expect(group?.cells[0]?.[2]?.meanGain).toBeCloseTo(-0.02, 12);
     expect(group?.cells[0]?.[0]).toMatchObject({ ties: 4, meanGain: 0, wilcoxonP: null });
-    expect(group?.baseline).toMatchObject({ done: 4, failed: 0, diverged: 0 });
+    expect(group?.baseline).toMatchObject({ done: 4, atChance: 0, diverged: 0 });
     expect(group?.baseline.meanAccuracy).toBeCloseTo(0.915, 12);
   });
 
@@ -123,11 +123,11 @@ describe('buildSweepGrid', () => {
     const [grid] = buildSweepGrid(makePlan([group]), lookupOf(results)).groups;
     expect(grid?.majorityRate).toBe(0.6);
     expect(grid?.failureThreshold).toBeCloseTo(0.62, 15);
-    expect(grid?.baseline.failed).toBe(2);
-    expect(grid?.cells[0]?.[0]).toMatchObject({ baselineFailed: 2, recovered: 1, harmed: 1 });
+    expect(grid?.baseline.atChance).toBe(2);
+    expect(grid?.cells[0]?.[0]).toMatchObject({ baselineAtChance: 2, recovered: 1, harmed: 1 });
 
     const wide = buildSweepGrid(makePlan([group]), lookupOf(results), { margin: 0.1 });
-    expect(wide.groups[0]?.baseline.failed).toBe(2);
+    expect(wide.groups[0]?.baseline.atChance).toBe(2);
     expect(wide.groups[0]?.cells[0]?.[0]).toMatchObject({ recovered: 1, harmed: 0 });
   });
 
@@ -139,8 +139,8 @@ describe('buildSweepGrid', () => {
     ]);
     const [grid] = buildSweepGrid(makePlan([group]), lookupOf(results)).groups;
     expect(grid).toMatchObject({ majorityRate: null, failureThreshold: null });
-    expect(grid?.baseline.failed).toBe(0);
-    expect(grid?.cells[0]?.[0]).toMatchObject({ n: 1, baselineFailed: 0, recovered: 0 });
+    expect(grid?.baseline.atChance).toBe(0);
+    expect(grid?.cells[0]?.[0]).toMatchObject({ n: 1, baselineAtChance: 0, recovered: 0 });
   });
 
   it('counts diverged baselines and diverged treatment runs', () => {

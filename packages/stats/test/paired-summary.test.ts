@@ -48,7 +48,7 @@ describe('pairedSummary', () => {
       ties: 0,
       losses: 0,
       wilcoxonP: null,
-      baselineFailed: 0,
+      baselineAtChance: 0,
       recovered: 0,
       harmed: 0,
       diverged: 0,
@@ -70,12 +70,12 @@ describe('pairedSummary', () => {
       ],
       { failureThreshold: 0.62, margin: 0.02 },
     );
-    expect(summary).toMatchObject({ baselineFailed: 2, recovered: 1, harmed: 2, diverged: 1 });
+    expect(summary).toMatchObject({ baselineAtChance: 2, recovered: 1, harmed: 2, diverged: 1 });
   });
 
   it('counts no failures when the threshold is unknown', () => {
     const summary = pairedSummary([pair(1, 0.9, 0.1)], options);
-    expect(summary).toMatchObject({ baselineFailed: 0, recovered: 0 });
+    expect(summary).toMatchObject({ baselineAtChance: 0, recovered: 0 });
   });
 
   it('does not depend on the order of the pairs', () => {
