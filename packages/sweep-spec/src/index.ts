@@ -37,3 +37,14 @@ export {
   type RecordRefusal,
   type RecordRefusalReason,
 } from './record-refusal.js';
+export {
+  DEFAULT_SECONDS_PER_EPOCH,
+  MIN_MEASURED_RESULTS,
+  estimateSweep,
+  secondsPerEpochTable,
+  type EpochMeasurement,
+  type EstimateInput,
+  type Range,
+  type RegionRate,
+  type SweepEstimate,
+} from './sweep-estimate.js';
