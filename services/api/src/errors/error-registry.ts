@@ -18,6 +18,7 @@ export const ERROR_REGISTRY = {
   API_KEY_INVALID: { status: 401, title: 'The API key is not valid' },
   API_KEY_READ_ONLY: { status: 403, title: 'The API key is read-only' },
   SWEEP_NOT_FOUND: { status: 404, title: 'No such sweep' },
+  SWEEP_CANCELLED: { status: 409, title: 'The sweep is cancelled' },
   UNKNOWN_CELL: { status: 404, title: 'No such cell in this sweep' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   IDEMPOTENCY_KEY_REUSED: {
@@ -30,7 +31,8 @@ export const ERROR_REGISTRY = {
     retryAfterSeconds: 5,
   },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
-  GRID_NOT_READY: { status: 503, title: 'The grid has not been computed yet' },
+  // What every client polling a new sweep meets first: an answer, not a failure of the API.
+  GRID_NOT_READY: { status: 503, title: 'The grid has not been computed yet', expected: true },
   REDIS_UNAVAILABLE: { status: 503, title: 'Redis is not reachable', retryAfterSeconds: 5 },
   REDIS_FULL: {
     status: 503,
@@ -38,7 +40,16 @@ export const ERROR_REGISTRY = {
     retryAfterSeconds: 60,
   },
   INTERNAL: { status: 500, title: 'Internal server error' },
-} as const satisfies Record<string, { status: number; title: string; retryAfterSeconds?: number }>;
+} as const satisfies Record<
+  string,
+  {
+    status: number;
+    title: string;
+    retryAfterSeconds?: number;
+    /** A 5xx that healthy operation produces: logged at info, not as an error. */
+    expected?: boolean;
+  }
+>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;
 

@@ -23,7 +23,11 @@ export interface Problem extends WireProblem {
 export function problemDetails(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error, request);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status >= 500) {
+      const entry = ERROR_REGISTRY[problem.code];
+      if ('expected' in entry && entry.expected) request.log.info({ code: problem.code }, problem.detail);
+      else request.log.error({ err: error }, 'request failed');
+    }
     void sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
