@@ -20,6 +20,7 @@ export {
   type TrialCounts,
 } from './sweep-status.js';
 export { submitResponseSchema, type SubmitResponse } from './submit-response.js';
+export { planResponseSchema, type PlanResponse } from './plan-response.js';
 export type { EndEvent, ProgressEvent, TrialEvent } from './sweep-events.js';
 export { trialPageSchema, trialRowSchema, type TrialPage, type TrialRow } from './trial-row.js';
 export {

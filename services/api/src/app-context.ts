@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { TrialCanceller, TrialQueue } from '@seedsweep/queue';
 import type { SweepStore } from '@seedsweep/store';
 import type { GridCache } from './grid-cache.js';
+import type { SweepPlanner } from './sweep-planner.js';
 import type { SweepReader } from './sweep-reader.js';
 import type { SweepSubmitter } from './sweep-submitter.js';
 
@@ -13,6 +14,8 @@ export interface AppContext {
   queue: TrialQueue;
   queueEvents: QueueEvents;
   submitter: SweepSubmitter;
+  /** Dry runs of submissions: what a sweep would cost here, writing nothing. */
+  planner: SweepPlanner;
   reader: SweepReader;
   grids: GridCache;
   canceller: TrialCanceller;

@@ -31,6 +31,7 @@ import { sweepFigureRoutes } from './routes/sweep-figures.js';
 import { sweepRoutes } from './routes/sweeps.js';
 import { sweepTrialRoutes } from './routes/sweep-trials.js';
 import { GridCache } from './grid-cache.js';
+import { SweepPlanner } from './sweep-planner.js';
 import { SweepReader } from './sweep-reader.js';
 import { SweepSubmitter } from './sweep-submitter.js';
 
@@ -135,6 +136,7 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
     prefix: bullPrefix(prefix),
   });
   const plans = new PlanCache();
+  const reader = new SweepReader(store, queue, plans);
   return {
     redis,
     store,
@@ -152,7 +154,13 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
       }),
       ...(options.enqueueWindow !== undefined && { enqueueWindow: options.enqueueWindow }),
     }),
-    reader: new SweepReader(store, queue, plans),
+    planner: new SweepPlanner({
+      store,
+      reader,
+      maxTrials: options.maxTrials,
+      maxBodyBytes: options.maxBodyBytes,
+    }),
+    reader,
     grids: new GridCache(store),
     canceller: new TrialCanceller(queue, store, redis),
     maxBodyBytes: options.maxBodyBytes,

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   cancelResponseSchema,
+  planResponseSchema,
   problemSchema,
   submitResponseSchema,
   sweepDetailSchema,
@@ -14,6 +15,30 @@ import { sweepParams } from './sweep-params.js';
 
 const JSON_TYPES = ['application/json'];
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+
+/** The query of POST /v1/sweeps, checked in the handler (the route checks its body itself). */
+const planQuery = z
+  .object({
+    dryRun: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe('true: validate and estimate the cost, write nothing'),
+    workers: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe("workers assumed for the dry run's wall time; default 1"),
+    concurrency: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .optional()
+      .describe("trials at a time per worker; default one per core of the API's machine"),
+  })
+  .strict();
 
 interface SweepBody {
   format: SweepFormat;
@@ -52,6 +77,9 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
         tags: ['sweeps'],
         summary:
           'Submit a sweep (JSON or YAML); enqueues only the trials not already done or queued',
+        description:
+          'With `dryRun=true`, validates and plans the sweep without writing anything and answers 200 with what it would cost here: its trials and groups, how many are stored, how many RandomOut trials are derived from or resumed after a stored baseline (or unknown while their baseline is not done), epochs, core-hours and wall time (ranges over the unknown trials) for `workers` workers of `concurrency` trials at a time. An Idempotency-Key is ignored.',
+        querystring: planQuery,
         headers: z.object({
           'idempotency-key': z
             .string()
@@ -59,7 +87,11 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
             .optional(),
         }),
         body: sweepDefinitionSchema,
-        response: { 200: submitResponseSchema, 201: submitResponseSchema, '4xx': problemSchema },
+        response: {
+          200: z.union([submitResponseSchema, planResponseSchema]),
+          201: submitResponseSchema,
+          '4xx': problemSchema,
+        },
       },
       // The body arrives as text and sweep-spec validates it (with line numbers for YAML); the
       // schemas above document the route, and the header is checked below.
@@ -69,6 +101,26 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
       const body = request.body as unknown as SweepBody | undefined;
       if (!body || body.text.trim() === '') {
         throw new ApiError('MALFORMED_BODY', 'the request has no body; send a sweep definition');
+      }
+      const query = planQuery.safeParse(request.query);
+      if (!query.success) {
+        throw new ApiError(
+          'INVALID_REQUEST',
+          query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        );
+      }
+      const { dryRun, workers, concurrency } = query.data;
+      if (dryRun === 'true') {
+        const plan = await app.seedsweep.planner.plan({
+          text: body.text,
+          format: body.format,
+          workers: workers ?? 1,
+          trialsPerWorker: concurrency,
+        });
+        return reply.status(200).send(plan);
+      }
+      if (workers !== undefined || concurrency !== undefined) {
+        throw new ApiError('INVALID_REQUEST', 'workers and concurrency apply to a dry run only');
       }
       const key = request.headers['idempotency-key'];
       if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
