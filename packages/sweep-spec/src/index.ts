@@ -48,3 +48,4 @@ export {
   type RegionRate,
   type SweepEstimate,
 } from './sweep-estimate.js';
+export { locateIssues } from './locate-issues.js';
