@@ -1,16 +1,39 @@
 import { CraterDataError } from '@seedsweep/crater-data';
 // The errors alone: loading the trainer itself would load TensorFlow.js for every command.
 import { TrainerError, TrainingAbortedError } from '@seedsweep/trainer/errors';
-import { ApiClientError } from './api-errors.js';
+import { ApiClientError, ApiProblemError } from './api-errors.js';
 import { OutputFileError } from './atomic-file.js';
 import { EnvError } from './env.js';
 import { InterruptedError } from './interrupted-error.js';
 import { RecordsFileError } from './records-file-error.js';
 import { UsageError } from './usage-error.js';
 
-/** Exit code 2: the command line or the environment is wrong; 130: Ctrl-C; 1: anything else. */
+/**
+ * Problems the API finds in what the user gave it (the sweep file, the id, the key): like a bad
+ * flag, they are fixed by changing the command or its configuration, not by running it again.
+ */
+const USER_INPUT_PROBLEMS = new Set([
+  'INVALID_SWEEP',
+  'SWEEP_TOO_LARGE',
+  'INVALID_RECORDS',
+  'MALFORMED_BODY',
+  'BODY_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INVALID_REQUEST',
+  'SWEEP_NOT_FOUND',
+  'UNKNOWN_CELL',
+  'API_KEY_REQUIRED',
+  'API_KEY_INVALID',
+  'API_KEY_READ_ONLY',
+]);
+
+/**
+ * Exit code 2: the command line, the sweep file or the configuration is wrong; 130: Ctrl-C;
+ * 1: anything else (trials that failed, an API or Redis that is down).
+ */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof EnvError) return 2;
+  if (error instanceof ApiProblemError && USER_INPUT_PROBLEMS.has(error.code)) return 2;
   if (isParseArgsError(error)) return 2;
   if (error instanceof TrainingAbortedError || error instanceof InterruptedError) return 130;
   return 1;

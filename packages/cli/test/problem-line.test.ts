@@ -27,7 +27,8 @@ describe('a problem as one line', () => {
       'invalid sweep definition: bogus: unknown field [INVALID_SWEEP]',
     );
     expect(error.status).toBe(422);
-    expect(exitCodeFor(error)).toBe(1);
+    // The file is wrong: fixed by changing it, like a bad flag.
+    expect(exitCodeFor(error)).toBe(2);
   });
 
   it('adds the first three field errors the detail leaves out, and counts the rest', () => {
@@ -67,5 +68,14 @@ describe('a problem as one line', () => {
     const unreachable = new ApiUnreachableError('the seedsweep API is not reachable');
     expect(exitCodeFor(unreachable)).toBe(1);
     expect(describeError(unreachable)).toMatch(/\[API_UNREACHABLE\]$/);
+  });
+
+  it('gives exit code 2 for what the user gave the API, 1 for what went wrong there', () => {
+    for (const code of ['INVALID_SWEEP', 'SWEEP_NOT_FOUND', 'API_KEY_INVALID', 'SWEEP_TOO_LARGE']) {
+      expect(exitCodeFor(new ApiProblemError(problem({ code, status: 422 })))).toBe(2);
+    }
+    for (const code of ['REDIS_UNAVAILABLE', 'INTERNAL', 'GRID_NOT_READY']) {
+      expect(exitCodeFor(new ApiProblemError(problem({ code, status: 503 })))).toBe(1);
+    }
   });
 });

@@ -291,7 +291,7 @@ describe('a sweep from submit to export', () => {
   it('refuses a file with an unknown field in one line naming it', async () => {
     const bad = await sweepFile('bad.yaml', tinySweep('cli bad', '[0]', 2, 'bogus: 1\n'));
     const run = await seedsweep(['submit', bad]);
-    expect([1, 2]).toContain(run.code);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^seedsweep: .*bogus.* \[INVALID_SWEEP\]$/m);
@@ -299,7 +299,7 @@ describe('a sweep from submit to export', () => {
 
   it('says in one line that a well-formed but unknown id names no sweep', async () => {
     const run = await seedsweep(['grid', 'sw-zzzzzzzz-0123456789']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
       'seedsweep: there is no sweep sw-zzzzzzzz-0123456789 [SWEEP_NOT_FOUND]\n',
@@ -310,7 +310,7 @@ describe('a sweep from submit to export', () => {
 describe('API keys', () => {
   it('says in one line to set SEEDSWEEP_API_KEY when the API wants a key and none is set', async () => {
     const run = await seedsweep(['status'], apiUrl, { SEEDSWEEP_API_KEY: '' });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
       `seedsweep: the seedsweep API at ${apiUrl} needs an API key; set SEEDSWEEP_API_KEY [API_KEY_REQUIRED]\n`,
@@ -321,7 +321,7 @@ describe('API keys', () => {
     const run = await seedsweep(['status'], apiUrl, {
       SEEDSWEEP_API_KEY: 'wrong-key-0123456789ab',
     });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       `seedsweep: the seedsweep API at ${apiUrl} does not accept the key in SEEDSWEEP_API_KEY; set SEEDSWEEP_API_KEY to one of its keys [API_KEY_INVALID]\n`,
     );
@@ -334,7 +334,7 @@ describe('API keys', () => {
     expect(JSON.parse(list.stdout)).toMatchObject({ total: expect.any(Number) });
     const file = await sweepFile('read-only.yaml', tinySweep('cli read-only', '[0]', 2));
     const submit = await seedsweep(['submit', file], apiUrl, { SEEDSWEEP_API_KEY: READ_KEY });
-    expect(submit.code).toBe(1);
+    expect(submit.code).toBe(2);
     expect(submit.stderr).toBe(
       'seedsweep: the key in SEEDSWEEP_API_KEY is read-only; set SEEDSWEEP_API_KEY to a read-write key to submit or cancel [API_KEY_READ_ONLY]\n',
     );
