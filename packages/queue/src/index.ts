@@ -17,7 +17,12 @@ export {
   type TrialQueue,
   type TrialQueueOptions,
 } from './trial-queue.js';
-export { TrialEnqueuer, ADD_BULK_CHUNK, type EnqueueOutcome } from './trial-enqueuer.js';
+export {
+  TrialEnqueuer,
+  ADD_BULK_CHUNK,
+  type EnqueueOutcome,
+  type RetryFailed,
+} from './trial-enqueuer.js';
 export { TrialCanceller, type CancelOutcome } from './trial-canceller.js';
 export { subscribeToCancellations } from './cancel-subscription.js';
 export {

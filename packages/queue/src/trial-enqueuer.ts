@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SweepStore } from '@seedsweep/store';
+import { describeFailure, type SweepStore } from '@seedsweep/store';
 import type { Trial } from '@seedsweep/sweep-spec';
 import { TRIAL_JOB_NAME, trialJobData, trialJobId } from './trial-job.js';
 import type { TrialQueue } from './trial-queue.js';
@@ -14,8 +14,20 @@ export interface EnqueueOutcome {
   reusedResults: number;
   /** Trials already waiting or running for another sweep (or kept failed, for the reconciler). */
   alreadyQueued: number;
+  /** Trials put on the queue, including `retried`. */
   enqueued: number;
+  /** Of `enqueued`, trials that had failed: their failures were cleared and they run again. */
+  retried: number;
+  /** Trials whose failure was the trial's own (permanent): not enqueued, left failed. */
+  keptFailures: number;
 }
+
+/**
+ * Which failed trials an enqueue runs again: `none` (the reconciler: a failure is an outcome),
+ * `environment` (a submission: failures of the environment, which may be fixed by now, but not
+ * those of the trial itself, which would fail again) or `all` (an explicit retry).
+ */
+export type RetryFailed = 'none' | 'environment' | 'all';
 
 /**
  * Puts on the queue the trials that have neither a result nor a live job, in the order given (the
@@ -31,35 +43,57 @@ export class TrialEnqueuer {
   ) {}
 
   /**
-   * A trial whose job failed for good is tried again (its failed job removed) unless
-   * `keepFailed`: a new submission retries failures, the reconciler does not.
+   * A trial that failed for good is tried again (its failed job removed, its failure cleared)
+   * as `retryFailed` says: by default, a failure of the environment is. `keepFailed` is
+   * `retryFailed: 'none'`.
    */
   async enqueue(
     trials: Trial[],
     onProgress?: (done: number, total: number) => void,
-    options: { keepFailed?: boolean } = {},
+    options: { keepFailed?: boolean; retryFailed?: RetryFailed } = {},
   ): Promise<EnqueueOutcome> {
+    const retryFailed: RetryFailed =
+      options.keepFailed === true ? 'none' : (options.retryFailed ?? 'environment');
     // Jobs first, results second: a job that completes between the two looks is seen by one
     // of them (its result is written before the job is removed), so it is never added again.
-    const keepFailed = options.keepFailed === true;
+    const keepFailed = retryFailed === 'none';
     const states = await this.jobStates(
       trials.map((t) => trialJobId(t.key)),
       keepFailed,
     );
     const present = await this.store.resultsPresent(trials.map((t) => t.key));
+    const failures = keepFailed
+      ? []
+      : (await this.store.getStates(trials.map((t) => t.key))).map((state) => state.failure);
     const keptStates = new Set(keepFailed ? ['live', 'failed'] : ['live']);
     const missing: Trial[] = [];
     const toAdd: Trial[] = [];
-    const failed: Trial[] = [];
+    const failedJobs: Trial[] = [];
+    const toClear: Trial[] = [];
+    let keptFailures = 0;
     trials.forEach((trial, i) => {
       if (present[i]) return;
       missing.push(trial);
       if (keptStates.has(states[i]!)) return;
+      const failure = failures[i];
+      if (
+        failure &&
+        retryFailed === 'environment' &&
+        describeFailure(failure).failureClass === 'trial'
+      ) {
+        keptFailures += 1;
+        return;
+      }
       toAdd.push(trial);
-      if (states[i] === 'failed') failed.push(trial);
+      if (states[i] === 'failed') failedJobs.push(trial);
+      if (failure) toClear.push(trial);
     });
     // A failed job's id would make addBulk ignore the new job: remove it first.
-    await this.removeFailedJobs(failed);
+    await this.removeFailedJobs(failedJobs);
+    // Then the failures: from here the trials count as queued, not failed. Should adding fail
+    // now, the reconciler puts back what has neither a result, nor a failure, nor a job.
+    const retried =
+      toClear.length > 0 ? await this.store.clearFailures(toClear.map((t) => t.key)) : 0;
     for (let i = 0; i < toAdd.length; i += ADD_BULK_CHUNK) {
       const chunk = toAdd.slice(i, i + ADD_BULK_CHUNK);
       await this.queue.addBulk(
@@ -73,8 +107,10 @@ export class TrialEnqueuer {
     }
     return {
       reusedResults: trials.length - missing.length,
-      alreadyQueued: missing.length - toAdd.length,
+      alreadyQueued: missing.length - toAdd.length - keptFailures,
       enqueued: toAdd.length,
+      retried,
+      keptFailures,
     };
   }
 

@@ -51,7 +51,13 @@ describe('TrialEnqueuer', () => {
     const enqueuer = new TrialEnqueuer(queue, store, redis);
     const chunks: number[] = [];
     const first = await enqueuer.enqueue(trials, (done) => chunks.push(done));
-    expect(first).toEqual({ reusedResults: 0, alreadyQueued: 0, enqueued: 1200 });
+    expect(first).toEqual({
+      reusedResults: 0,
+      alreadyQueued: 0,
+      enqueued: 1200,
+      retried: 0,
+      keptFailures: 0,
+    });
     expect(chunks).toEqual([1000, 1200]);
     expect(await queue.getWaitingCount()).toBe(1200);
     const waiting = await queue.getWaiting(0, 3);
@@ -62,6 +68,8 @@ describe('TrialEnqueuer', () => {
       reusedResults: 0,
       alreadyQueued: 1200,
       enqueued: 0,
+      retried: 0,
+      keptFailures: 0,
     });
     expect(await queue.getWaitingCount()).toBe(1200);
   });
@@ -106,8 +114,93 @@ describe('TrialEnqueuer', () => {
     expect(await queue.getJobState(trialJobId(failed!.key))).toBe('failed');
 
     const outcome = await enqueuer.enqueue([done!, failed!]);
-    expect(outcome).toEqual({ reusedResults: 1, alreadyQueued: 0, enqueued: 1 });
+    expect(outcome).toEqual({
+      reusedResults: 1,
+      alreadyQueued: 0,
+      enqueued: 1,
+      retried: 0,
+      keptFailures: 0,
+    });
     expect(await queue.getJobState(trialJobId(failed!.key))).toBe('waiting');
     expect(await queue.getJob(trialJobId(done!.key))).toBeUndefined();
+  });
+
+  it('retries failures of the environment on a submission, of the trial only when asked', async () => {
+    const [environment, own] = plan({ from: 0, to: 1 }).trials;
+    const trials = [environment!, own!];
+    // Failed for good, as a worker leaves them: the failed job kept, the failure recorded.
+    for (const trial of [environment!, own!]) {
+      await queue.add(
+        'train',
+        { key: trial.key, spec: trial.spec },
+        { jobId: trialJobId(trial.key), attempts: 1 },
+      );
+    }
+    const worker = new Worker(
+      TRIAL_QUEUE,
+      async () => {
+        throw new UnrecoverableError('boom');
+      },
+      { connection: redis.duplicate(), prefix: bullPrefix(prefix) },
+    );
+    let failedJobs = 0;
+    await new Promise<void>((resolve) =>
+      worker.on('failed', () => {
+        failedJobs += 1;
+        if (failedJobs === 2) resolve();
+      }),
+    );
+    await worker.close();
+    const failure = { attempts: 3, worker: 'w', failedAt: '' };
+    await store.writeFailure({
+      ...failure,
+      key: environment!.key,
+      message: 'download of http://127.0.0.1:9/x failed after 3 attempt(s): fetch failed',
+      code: 'DOWNLOAD_FAILED',
+      failureClass: 'environment',
+      reason: 'download of http://127.0.0.1:9/x failed after 3 attempt(s): fetch failed',
+    });
+    // Recorded before failures had classes: classified by its code.
+    await store.writeFailure({
+      ...failure,
+      key: own!.key,
+      message: 'invalid training configuration: epochs: too big',
+      code: 'INVALID_TRAIN_CONFIG',
+    });
+    const enqueuer = new TrialEnqueuer(queue, store, redis);
+
+    // The reconciler leaves both failed.
+    expect(await enqueuer.enqueue(trials, undefined, { keepFailed: true })).toMatchObject({
+      enqueued: 0,
+      retried: 0,
+    });
+    // A submission: the environment's failure runs again, the trial's own stays.
+    expect(await enqueuer.enqueue(trials)).toEqual({
+      reusedResults: 0,
+      alreadyQueued: 0,
+      enqueued: 1,
+      retried: 1,
+      keptFailures: 1,
+    });
+    expect(await queue.getJobState(trialJobId(environment!.key))).toBe('waiting');
+    expect(await queue.getJobState(trialJobId(own!.key))).toBe('failed');
+    const [cleared, kept] = await store.getStates([environment!.key, own!.key]);
+    expect(cleared?.failure).toBeNull();
+    expect(kept?.failure?.code).toBe('INVALID_TRAIN_CONFIG');
+    // The failure is kept beside the trial, not deleted.
+    expect(await redis.hget(store.keys.trial(environment!.key), 'lastFailure')).toContain(
+      'DOWNLOAD_FAILED',
+    );
+
+    // An explicit retry runs the trial's own failure again too.
+    expect(await enqueuer.enqueue(trials, undefined, { retryFailed: 'all' })).toEqual({
+      reusedResults: 0,
+      alreadyQueued: 1,
+      enqueued: 1,
+      retried: 1,
+      keptFailures: 0,
+    });
+    expect(await queue.getJobState(trialJobId(own!.key))).toBe('waiting');
+    expect((await store.getStates([own!.key]))[0]?.failure).toBeNull();
   });
 });

@@ -14,6 +14,15 @@ export {
   type TrialRecord,
   type TrialSummary,
 } from './trial-record.js';
+export {
+  describeFailure,
+  failureClassOf,
+  failureCodeOf,
+  oneLineReason,
+  redisRefusalCode,
+  type DescribedFailure,
+  type FailureClass,
+} from './trial-failure.js';
 export type { LayerCounts } from './layer-counts.js';
 export type { StoreEvent } from './store-event.js';
 export { StoreError } from './errors/store-error.js';

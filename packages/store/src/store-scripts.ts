@@ -59,3 +59,18 @@ end
 redis.call('HSET', KEYS[1], 'lifecycle', 'cancelled')
 return 1
 `;
+
+/**
+ * Takes a trial's failure back before its retry, keeping it as `lastFailure`: the trial is
+ * unfinished again, so statuses count it as queued, not failed. A trial with a result keeps
+ * nothing to clear. KEYS[1] trial hash. Returns 1 when it cleared a failure.
+ */
+export const CLEAR_FAILURE_SCRIPT = `
+local failure = redis.call('HGET', KEYS[1], 'failure')
+if not failure then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'lastFailure', failure)
+redis.call('HDEL', KEYS[1], 'failure')
+return 1
+`;

@@ -9,7 +9,12 @@ import {
   type TrialRecord,
   type TrialSummary,
 } from './trial-record.js';
-import { CANCEL_SWEEP_SCRIPT, WRITE_FAILURE_SCRIPT, WRITE_RESULT_SCRIPT } from './store-scripts.js';
+import {
+  CANCEL_SWEEP_SCRIPT,
+  CLEAR_FAILURE_SCRIPT,
+  WRITE_FAILURE_SCRIPT,
+  WRITE_RESULT_SCRIPT,
+} from './store-scripts.js';
 
 export interface SweepStoreOptions {
   /** Passed in, never created here, so tests and services own its lifecycle. */
@@ -267,6 +272,25 @@ export class SweepStore {
       String(this.eventsMaxLength),
     );
     return written === 1;
+  }
+
+  /**
+   * Clears the failures of trials about to be retried (each kept as `lastFailure`), so they
+   * count as unfinished again; how many had one.
+   */
+  async clearFailures(keys: readonly string[]): Promise<number> {
+    let cleared = 0;
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const pipeline = this.redis.pipeline();
+      for (const key of keys.slice(i, i + BATCH)) {
+        pipeline.eval(CLEAR_FAILURE_SCRIPT, 1, this.keys.trial(key));
+      }
+      for (const [error, value] of (await pipeline.exec()) ?? []) {
+        if (error) throw error;
+        if (value === 1) cleared += 1;
+      }
+    }
+    return cleared;
   }
 
   async hasResult(key: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { FailureClass } from './trial-failure.js';
 import type { LayerCounts } from './layer-counts.js';
 
 /** What a worker stores for a finished trial. JSON-safe: no NaN or Infinity anywhere. */
@@ -47,6 +48,10 @@ export interface TrialFailure {
   key: string;
   message: string;
   code: string | null;
+  /** Absent from failures recorded before classes: describeFailure then classifies by `code`. */
+  failureClass?: FailureClass;
+  /** The message as one line (absent from older failures: describeFailure makes it). */
+  reason?: string;
   attempts: number;
   worker: string;
   failedAt: string;
