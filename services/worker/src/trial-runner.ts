@@ -2,7 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { trialJobDataShape, type TrialJobResult, type TrialProgress } from '@seedsweep/queue';
-import { isRedisOutOfMemory, type SweepStore, type TrialRecord } from '@seedsweep/store';
+import {
+  failureClassOf,
+  failureCodeOf,
+  isRedisOutOfMemory,
+  redisRefusalCode,
+  type SweepStore,
+  type TrialRecord,
+} from '@seedsweep/store';
 import { randomOutVariants, trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
 import {
   dependentsNeed,
@@ -79,9 +86,17 @@ export class TrialRunner {
       ({ resume, ahead } = fromBaseline);
     }
 
-    const data = await this.options.regions.load(spec.region, spec.dataset, spec.dataset.identity);
+    const data = await this.options.regions
+      .load(spec.region, spec.dataset, spec.dataset.identity)
+      .catch((error: unknown) => {
+        // An option the data cannot be prepared with fails the same way everywhere: at once.
+        const code = failureCodeOf(error);
+        if (failureClassOf(code) === 'trial') throw unrecoverable(code!, (error as Error).message);
+        throw error;
+      });
     if (data.identityHash !== spec.dataset.identity) {
-      throw new UnrecoverableError(
+      throw unrecoverable(
+        'DATASET_MISMATCH',
         `the trial wants dataset ${spec.dataset.identity}, this worker prepares ${data.identityHash}`,
       );
     }
@@ -246,7 +261,7 @@ export class TrialRunner {
       try {
         return await this.options.store.writeResult(record);
       } catch (error) {
-        if (!isRedisOutOfMemory(error) || i >= pauses.length) throw error;
+        if (!isRedisOutOfMemory(error) || i >= pauses.length) throw withRedisCode(error);
         this.options.log.warn(
           { key: record.key, retryInMs: pauses[i] },
           'Redis is full: holding the result until it has room',
@@ -266,22 +281,27 @@ export class TrialRunner {
     const shape = trialJobDataShape.safeParse(data);
     if (!shape.success) {
       const issue = shape.error.issues[0]!;
-      throw new UnrecoverableError(`invalid job data: ${issue.path.join('.')}: ${issue.message}`);
+      throw unrecoverable(
+        'INVALID_JOB',
+        `invalid job data: ${issue.path.join('.')}: ${issue.message}`,
+      );
     }
     const spec = shape.data.spec as unknown as TrialSpec;
     let computed: string;
     try {
       computed = trialKey(spec);
     } catch (error) {
-      throw new UnrecoverableError(`invalid trial spec: ${(error as Error).message}`);
+      throw unrecoverable('INVALID_JOB', `invalid trial spec: ${(error as Error).message}`);
     }
     if (computed !== shape.data.key) {
-      throw new UnrecoverableError(
+      throw unrecoverable(
+        'INVALID_JOB',
         `the job's key ${shape.data.key} is not its spec's (${computed})`,
       );
     }
     if (spec.trainerVersion !== TRAINER_VERSION) {
-      throw new UnrecoverableError(
+      throw unrecoverable(
+        'TRAINER_MISMATCH',
         `the trial needs trainer version ${spec.trainerVersion}; this worker runs ${TRAINER_VERSION}`,
       );
     }
@@ -313,7 +333,7 @@ export class TrialRunner {
         },
       });
     } catch (error) {
-      if (error instanceof InvalidTrainConfigError) throw new UnrecoverableError(error.message);
+      if (error instanceof InvalidTrainConfigError) throw unrecoverable(error.code, error.message);
       if (error instanceof TrainingAbortedError && signal?.reason === ABORT_REASONS.cancelled) {
         throw new UnrecoverableError(`${CANCELLED_PREFIX}: no live sweep needs this trial`);
       }
@@ -356,6 +376,22 @@ export class TrialRunner {
       resumedFrom: resume && { key: resume.baselineKey, epoch: resume.checkpoint.epoch },
     };
   }
+}
+
+/**
+ * A failure BullMQ does not retry, with a stable code: the code crosses the sandbox's process
+ * boundary (BullMQ copies an error's own properties), and the worker classifies the failure by
+ * it (the store's failureClassOf).
+ */
+function unrecoverable(code: string, message: string): UnrecoverableError {
+  return Object.assign(new UnrecoverableError(message), { code });
+}
+
+/** Redis refusing a write (full, or a read-only replica) as an error with a stable code. */
+function withRedisCode(error: unknown): unknown {
+  const code = redisRefusalCode(error);
+  if (code === null || !(error instanceof Error)) return error;
+  return Object.assign(new Error(error.message, { cause: error }), { code });
 }
 
 /** A finished baseline, and the epoch the RandomOut trial at hand could first fire in. */

@@ -10,7 +10,7 @@ import {
   type TrialJobData,
   type TrialJobResult,
 } from '@seedsweep/queue';
-import type { SweepStore } from '@seedsweep/store';
+import { failureClassOf, failureCodeOf, oneLineReason, type SweepStore } from '@seedsweep/store';
 import { ABORT_REASONS, CANCELLED_PREFIX } from './abort-reasons.js';
 
 export const TRIAL_PROCESSOR_FILE = fileURLToPath(new URL('./trial-processor.js', import.meta.url));
@@ -148,21 +148,29 @@ export class TrialWorker {
     try {
       const state = await job.getState();
       if (error.message.startsWith(CANCELLED_PREFIX)) return;
+      const code = failureCodeOf(error);
+      const failureClass = failureClassOf(code);
+      const reason = oneLineReason(error.message);
       if (state !== 'failed') {
         log.warn(
-          { jobId: job.id, err: error.message, state },
-          'trial attempt failed; it will be retried',
+          { jobId: job.id, attempt: job.attemptsMade, state, code, failureClass, reason },
+          `trial attempt failed (${reason}); it will be retried`,
         );
         return;
       }
       // The job id names the trial even when the payload is garbage (a job written by hand).
       const key = trialKeyOfJobId(job.id);
-      log.error({ jobId: job.id, err: error.message }, 'trial failed');
+      log.error(
+        { jobId: job.id, attempts: job.attemptsMade, code, failureClass, reason },
+        `trial failed: ${reason}`,
+      );
       if (!key) return;
       await store.writeFailure({
         key,
         message: error.message,
-        code: (error as { code?: string }).code ?? error.name ?? null,
+        code,
+        failureClass,
+        reason,
         attempts: job.attemptsMade,
         worker: this.options.workerName,
         failedAt: new Date().toISOString(),
