@@ -131,7 +131,11 @@ describe('a sweep, end to end', () => {
     const trials = events.filter((e) => e.event === 'trial');
     expect(trials).toHaveLength(10 - first.counts.done);
     expect(new Set(trials.map((e) => (e.data as { key: string }).key)).size).toBe(trials.length);
-    expect(events.some((e) => e.event === 'progress')).toBe(true);
+    const progress = events.filter((e) => e.event === 'progress');
+    expect(progress.length).toBeGreaterThan(0);
+    // Labelled as people read trials, not by their 64-character keys.
+    for (const e of progress)
+      expect((e.data as { label: string }).label).toMatch(/^East seed \d+ /);
     expect(events.at(-1)?.data).toEqual({ state: 'done' });
 
     const status = JSON.parse((await get(`/v1/sweeps/${id}`)).text);

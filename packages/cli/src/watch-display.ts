@@ -26,7 +26,7 @@ function finished(status: SweepStatus): number {
 }
 
 function trialOutcome(trial: TrialEvent): string {
-  if (trial.state === 'failed') return 'failed';
+  if (trial.state === 'failed') return trial.reason ? `failed: ${trial.reason}` : 'failed';
   const accuracy =
     typeof trial.testAccuracy === 'number' ? formatPercent(trial.testAccuracy) : 'done';
   return trial.diverged ? `${accuracy} (diverged)` : accuracy;
@@ -115,7 +115,7 @@ class BarDisplay implements WatchDisplay {
   }
 
   progress(progress: ProgressEvent): void {
-    const label = this.labels.get(progress.key) ?? progress.key;
+    const label = progress.label ?? this.labels.get(progress.key) ?? progress.key;
     this.update(runningText(label, progress.epoch, progress.epochs));
   }
 

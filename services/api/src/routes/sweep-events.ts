@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { describeTrial, type TrialSpec } from '@seedsweep/sweep-spec';
 import type { EndEvent, ProgressEvent, TrialEvent } from '@seedsweep/api-contract';
-import type { StoreEvent, SweepRecord } from '@seedsweep/store';
+import { describeFailure, type StoreEvent, type SweepRecord } from '@seedsweep/store';
 import type { AppContext } from '../app-context.js';
 import { sweepParams } from './sweep-params.js';
 
@@ -60,8 +60,13 @@ class SweepEventStream {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
     const key = jobId.startsWith('t-') ? jobId.slice(2) : '';
-    if (this.specs.has(key))
-      this.send('progress', { key, ...(data as Omit<ProgressEvent, 'key'>) });
+    const spec = this.specs.get(key);
+    // The label travels with every event: a client that joined after the trial started has
+    // seen no status that names it.
+    if (spec) {
+      const progress = data as Omit<ProgressEvent, 'key' | 'label'>;
+      this.send('progress', { key, label: describeTrial(spec), ...progress });
+    }
   };
 
   constructor(
@@ -151,7 +156,20 @@ class SweepEventStream {
         durationMs: result?.durationMs ?? null,
       } satisfies TrialEvent);
     } else {
-      this.send('trial', { key: event.key, label, state: 'failed' } satisfies TrialEvent);
+      const [state] = await store.getStates([event.key]);
+      // Read after the event: a retry may have cleared the failure since; its reason is gone.
+      const described = state?.failure ? describeFailure(state.failure) : null;
+      this.send('trial', {
+        key: event.key,
+        label,
+        state: 'failed',
+        ...(described && {
+          failureClass: described.failureClass,
+          code: described.code,
+          reason: described.reason,
+          fix: described.fix,
+        }),
+      } satisfies TrialEvent);
     }
   }
 
