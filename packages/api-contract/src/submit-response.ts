@@ -13,6 +13,18 @@ export const submitResponseSchema = z.object({
   reusedResults: z.number().int(),
   alreadyQueued: z.number().int(),
   enqueued: z.number().int(),
+  retried: z
+    .number()
+    .int()
+    .describe(
+      'of enqueued, trials that had failed for a reason of the environment (dataset, I/O, Redis, memory) and run again',
+    ),
+  failed: z
+    .number()
+    .int()
+    .describe(
+      'trials that failed for a reason of their own, not enqueued again (POST /v1/sweeps/{id}/retry runs them)',
+    ),
   pending: z
     .number()
     .int()

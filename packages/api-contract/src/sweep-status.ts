@@ -33,6 +33,23 @@ export const sweepLinksSchema = z.object({
 });
 export type SweepLinks = z.infer<typeof sweepLinksSchema>;
 
+export const failureClassSchema = z
+  .enum(['environment', 'trial'])
+  .describe(
+    'environment: where the trial ran (dataset, I/O, Redis, memory), retried when the sweep is submitted again; trial: the trial itself cannot run, retried only by POST /v1/sweeps/{id}/retry',
+  );
+export type FailureClass = z.infer<typeof failureClassSchema>;
+
+/** The sweep's failed trials that failed the same way. */
+export const failureGroupSchema = z.object({
+  failureClass: failureClassSchema,
+  code: z.string().nullable().describe('the stable code of the error, when it had one'),
+  reason: z.string().describe('the error, in one line'),
+  fix: z.string().nullable().describe('what to do about it, where that is known'),
+  count: z.number().int(),
+});
+export type FailureGroup = z.infer<typeof failureGroupSchema>;
+
 /** A sweep's progress; also the data of the `status` event. */
 export const sweepStatusSchema = z.object({
   id: z.string(),
@@ -53,6 +70,9 @@ export const sweepStatusSchema = z.object({
     .nullable()
     .describe('remaining trials x mean trial time / trials running now; null until one finished'),
   running: z.array(runningTrialSchema),
+  failures: z
+    .array(failureGroupSchema)
+    .describe('failed trials grouped by class, code and reason, the largest group first'),
 });
 export type SweepStatus = z.infer<typeof sweepStatusSchema>;
 
@@ -85,3 +105,20 @@ export const cancelResponseSchema = sweepStatusSchema.extend({
   cancellation: cancellationSchema,
 });
 export type CancelResponse = z.infer<typeof cancelResponseSchema>;
+
+/** `POST /v1/sweeps/:id/retry`. */
+export const retryResponseSchema = sweepStatusSchema.extend({
+  retry: z.object({
+    retried: z
+      .number()
+      .int()
+      .describe('failed trials put back on the queue (of either class), their failures cleared'),
+    enqueued: z
+      .number()
+      .int()
+      .describe(
+        'trials put on the queue: the retried ones, and any unfinished trial without a job',
+      ),
+  }),
+});
+export type RetryResponse = z.infer<typeof retryResponseSchema>;

@@ -28,7 +28,15 @@ export const trialRowSchema = z.object({
   weightsHash: z.string().nullable(),
   worker: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  failure: z.string().nullable(),
+  failure: z.string().nullable().describe('the error of a failed trial, as the worker saw it'),
+  failureClass: z
+    .enum(['environment', 'trial'])
+    .nullable()
+    .describe(
+      'environment: retried when the sweep is submitted again; trial: retried only by POST /v1/sweeps/{id}/retry',
+    ),
+  failureReason: z.string().nullable().describe('the error in one line'),
+  failureFix: z.string().nullable().describe('what to do about it, where that is known'),
   derivedFrom: z
     .string()
     .nullable()

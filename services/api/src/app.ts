@@ -29,6 +29,7 @@ import { recordRoutes } from './routes/records.js';
 import { sweepEventRoutes } from './routes/sweep-events.js';
 import { sweepFigureRoutes } from './routes/sweep-figures.js';
 import { sweepRoutes } from './routes/sweeps.js';
+import { sweepRetryRoutes } from './routes/sweep-retry.js';
 import { sweepTrialRoutes } from './routes/sweep-trials.js';
 import { GridCache } from './grid-cache.js';
 import { SweepPlanner } from './sweep-planner.js';
@@ -117,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
   await app.register(sweepRoutes);
+  await app.register(sweepRetryRoutes);
   await app.register(sweepTrialRoutes);
   await app.register(sweepFigureRoutes);
   await app.register(sweepEventRoutes);

@@ -1,6 +1,14 @@
 import type { RunningTrial, SweepStatus, TrialRow } from '@seedsweep/api-contract';
 import type { TrialProgress, TrialQueue } from '@seedsweep/queue';
-import type { PlanCache, StoredGrid, SweepRecord, SweepStore, TrialRecord } from '@seedsweep/store';
+import {
+  describeFailure,
+  type PlanCache,
+  type StoredGrid,
+  type SweepRecord,
+  type SweepStore,
+  type TrialFailure,
+  type TrialRecord,
+} from '@seedsweep/store';
 import { seedAccuracies, type SeedAccuracy, type SweepGrid } from '@seedsweep/stats';
 import { describeTrial, inputScaleOf, type SweepPlan, type Trial } from '@seedsweep/sweep-spec';
 import { ApiError } from './errors/index.js';
@@ -46,7 +54,7 @@ export class SweepReader {
       const outcomes = await this.store.getOutcomes(batch.map((t) => t.key));
       for (const [j, trial] of batch.entries()) {
         const outcome = outcomes[j]!;
-        yield trialRow(trial, outcome.result, outcome.failure?.message ?? null);
+        yield trialRow(trial, outcome.result, outcome.failure);
       }
     }
   }
@@ -89,8 +97,11 @@ export class SweepReader {
   }
 }
 
-function trialRow(trial: Trial, result: TrialRecord | null, failure: string | null): TrialRow {
+function trialRow(trial: Trial, result: TrialRecord | null, stored: TrialFailure | null): TrialRow {
   const { spec } = trial;
+  // A failure beside a result is a stale one (the result wins), shown as none.
+  const failure = result ? null : stored;
+  const described = failure && describeFailure(failure);
   const ro = spec.train.randomout;
   return {
     key: trial.key,
@@ -119,7 +130,10 @@ function trialRow(trial: Trial, result: TrialRecord | null, failure: string | nu
     weightsHash: result?.weightsHash ?? null,
     worker: result?.worker ?? null,
     finishedAt: result?.finishedAt ?? null,
-    failure: result ? null : failure,
+    failure: failure?.message ?? null,
+    failureClass: described?.failureClass ?? null,
+    failureReason: described?.reason ?? null,
+    failureFix: described?.fix ?? null,
     derivedFrom: result?.derivedFrom ?? null,
   };
 }

@@ -1,5 +1,14 @@
-import type { RunningTrial, SweepState, SweepStatus, TrialCounts } from '@seedsweep/api-contract';
-import type { SweepRecord, TrialState } from '@seedsweep/store';
+import type {
+  FailureGroup,
+  RunningTrial,
+  SweepState,
+  SweepStatus,
+  TrialCounts,
+} from '@seedsweep/api-contract';
+import { describeFailure, type SweepRecord, type TrialState } from '@seedsweep/store';
+
+/** Failure groups a status lists at most; the rest are in the trial rows. */
+const MAX_FAILURE_GROUPS = 10;
 
 /**
  * A sweep's state from its trials': done when every trial has a result, else cancelled once
@@ -14,12 +23,19 @@ export function sweepStatus(
   const runningKeys = new Set(running.map((r) => r.key));
   const counts: TrialCounts = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
   let durationMs = 0;
+  const failures = new Map<string, FailureGroup>();
   states.forEach((state, i) => {
     if (state.summary) {
       counts.done += 1;
       durationMs += state.summary.durationMs;
-    } else if (state.failure) counts.failed += 1;
-    else if (runningKeys.has(keys[i]!)) counts.running += 1;
+    } else if (state.failure) {
+      counts.failed += 1;
+      const described = describeFailure(state.failure);
+      const group = JSON.stringify([described.failureClass, described.code, described.reason]);
+      const seen = failures.get(group);
+      if (seen) seen.count += 1;
+      else failures.set(group, { ...described, count: 1 });
+    } else if (runningKeys.has(keys[i]!)) counts.running += 1;
     else if (sweep.lifecycle === 'cancelled') counts.cancelled += 1;
     else counts.queued += 1;
   });
@@ -39,6 +55,7 @@ export function sweepStatus(
     etaSeconds:
       meanMs === null ? null : round((remaining * meanMs) / 1000 / Math.max(1, counts.running)),
     running,
+    failures: [...failures.values()].sort((a, b) => b.count - a.count).slice(0, MAX_FAILURE_GROUPS),
   };
 }
 

@@ -72,9 +72,19 @@ export class SweepSubmitter {
     const fingerprint = requestFingerprint(format, text);
     const claim = await this.claim(idempotencyKey, fingerprint);
     if (claim.status === 'completed') {
-      // Responses stored before `pending` existed had everything enqueued.
-      const stored = claim.response as Omit<SubmitResponse, 'pending'> & { pending?: number };
-      return { response: { ...stored, pending: stored.pending ?? 0 }, replayed: true };
+      // Responses stored before `pending` existed had everything enqueued; before `retried`
+      // and `failed`, none were counted.
+      const stored = claim.response as Omit<SubmitResponse, 'pending' | 'retried' | 'failed'> &
+        Partial<Pick<SubmitResponse, 'pending' | 'retried' | 'failed'>>;
+      return {
+        response: {
+          ...stored,
+          pending: stored.pending ?? 0,
+          retried: stored.retried ?? 0,
+          failed: stored.failed ?? 0,
+        },
+        replayed: true,
+      };
     }
     let response: SubmitResponse;
     try {
@@ -190,6 +200,8 @@ export class SweepSubmitter {
       reusedResults: outcome.reusedResults,
       alreadyQueued: outcome.alreadyQueued,
       enqueued: outcome.enqueued,
+      retried: outcome.retried,
+      failed: outcome.keptFailures,
       pending: rest.length,
       createdAt,
     };
@@ -220,6 +232,8 @@ export class SweepSubmitter {
         total.reusedResults += outcome.reusedResults;
         total.alreadyQueued += outcome.alreadyQueued;
         total.enqueued += outcome.enqueued;
+        total.retried += outcome.retried;
+        total.keptFailures += outcome.keptFailures;
       }
       await this.recordEnqueued(id, total);
       log.info({ sweepId: id, ...total }, 'sweep fully enqueued');

@@ -28,6 +28,9 @@ const COLUMNS: (keyof TrialRow)[] = [
   'finishedAt',
   'failure',
   'derivedFrom',
+  'failureClass',
+  'failureReason',
+  'failureFix',
 ];
 
 export function csvHeader(): string {

@@ -63,4 +63,30 @@ describe('sweepStatus', () => {
     const allDone = [done(1), done(1), done(1), done(1)];
     expect(sweepStatus(sweep({ lifecycle: 'cancelled' }), keys, allDone, []).state).toBe('done');
   });
+
+  it('groups failures by class, code and reason, the largest group first', () => {
+    const own: TrialState = {
+      summary: null,
+      failure: {
+        key: 'y',
+        message: 'invalid training configuration:\n epochs: too big',
+        code: 'INVALID_TRAIN_CONFIG',
+        attempts: 1,
+        worker: 'w',
+        failedAt: '',
+      },
+    };
+    // Failures recorded before classes: classified by code, the message as the reason.
+    const status = sweepStatus(sweep(), keys, [own, failed, failed, done(1)], []);
+    expect(status.failures).toEqual([
+      { failureClass: 'environment', code: null, reason: 'm', fix: null, count: 2 },
+      {
+        failureClass: 'trial',
+        code: 'INVALID_TRAIN_CONFIG',
+        reason: 'invalid training configuration: epochs: too big',
+        fix: expect.stringContaining("'seedsweep retry <id>'"),
+        count: 1,
+      },
+    ]);
+  });
 });
