@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * The README's environment reference, generated from the services' zod schemas (defaults) and
+ * The environment reference of docs/operations.md, generated from the services' zod schemas (defaults) and
  * the comments above each variable (meanings), so it cannot drift from what the code reads.
- * `pnpm docs:env` rewrites the table between the README's markers; a test fails when they differ.
+ * `pnpm docs:env` rewrites the table between its markers; a test fails when they differ.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -112,17 +112,17 @@ export async function envReference(root = ROOT) {
   ].join('\n');
 }
 
-/** The README with its table replaced by `table`. */
+/** The document with its table replaced by `table`. */
 export function withReference(readme, table) {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} markers`);
+  if (start < 0 || end < start) throw new Error(`docs/operations.md has no ${START} … ${END} markers`);
   return `${readme.slice(0, start + START.length)}\n\n${table}\n\n${readme.slice(end)}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const file = path.join(ROOT, 'README.md');
+  const file = path.join(ROOT, 'docs', 'operations.md');
   const readme = await readFile(file, 'utf8');
   await writeFile(file, withReference(readme, await envReference()));
-  console.log('README.md: environment reference regenerated (run `pnpm format` to align it)');
+  console.log('docs/operations.md: environment reference regenerated (run `pnpm format` to align it)');
 }

@@ -30,9 +30,9 @@ function cells(table: string): string[][] {
     );
 }
 
-describe('the README environment reference', () => {
+describe('the environment reference of docs/operations.md', () => {
   it('is what the zod schemas and their comments give (run `pnpm docs:env` after changing one)', async () => {
-    const readme = await readFile('README.md', 'utf8');
+    const readme = await readFile('docs/operations.md', 'utf8');
     const inReadme = readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END));
     expect(cells(inReadme)).toEqual(cells(await envReference()));
   });

@@ -4,7 +4,7 @@ import { InvalidTrainConfigError } from './errors/index.js';
 /**
  * Defaults. The paper gives neither learning rate nor batch size. Batch 32 is the size the
  * benchmarks compare at; with learning rate 0.01 the East baseline (150 epochs) lands at about
- * 90-92% test accuracy, inside the paper's range (roughly 85-95%). See the README.
+ * 90-92% test accuracy, inside the paper's range (roughly 85-95%). See docs/method.md.
  */
 export const TRAINING_DEFAULTS = {
   epochs: 150,

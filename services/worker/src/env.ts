@@ -17,7 +17,7 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: count(os.availableParallelism()),
   /** After SIGTERM, how long running trials may take to finish before they are cut off. */
   WORKER_GRACE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
-  /** Times a job may be found stalled (its worker gone) before it fails; above 1, see README. */
+  /** Times a job may be found stalled (its worker gone) before it fails; above 1, see docs/operations.md. */
   WORKER_MAX_STALLED: z.coerce.number().int().min(2).max(100).default(3),
   /** How long a job's lock lasts without renewal: how soon a dead worker's trial runs elsewhere. */
   WORKER_LOCK_SECONDS: z.coerce.number().min(5).max(3600).default(30),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CommandContext, CommandResult } from '../command.js';
+import { checkDataset } from '../dataset.js';
 import { localRedis } from '../local-redis.js';
 import { LocalServices } from '../local-services.js';
 import { UsageError } from '../usage-error.js';
@@ -12,7 +13,7 @@ running trials finish first; a second Ctrl-C stops at once, and cut-off trials a
 time). Redis is REDIS_URL when set, else a redis-server from the PATH with its data, append-only,
 under ./.data/redis.
 The API listens on 127.0.0.1 only and takes no API keys (AUTH=off); to serve other machines,
-run the API itself with API_KEYS (see the README).
+run the API itself with API_KEYS (see docs/operations.md).
 
   --workers N   worker processes (default WORKERS, else 1); each trains WORKER_CONCURRENCY
                 trials at once (default: one per core)
@@ -29,6 +30,8 @@ export async function startCommand(args: string[], ctx: CommandContext): Promise
   const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
   const workers = positiveInt('--workers', values.workers) ?? ctx.env.workers;
   const port = positiveInt('--port', values.port) ?? ctx.env.port;
+  // Workers without the dataset would fail every trial they take: say so now, in one line.
+  await checkDataset(ctx.env, ctx.log);
   const stack = await LocalStack.start(ctx, { workers, port });
   ctx.log(`seedsweep is running (Ctrl-C stops it)`);
   ctx.log(
