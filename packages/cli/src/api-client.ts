@@ -8,6 +8,7 @@ import {
 import type {
   CancelResponse,
   ImportResponse,
+  PlanResponse,
   Problem,
   StoredGrid,
   SubmitResponse,
@@ -76,6 +77,22 @@ export class ApiClient {
       response: (await res.json()) as SubmitResponse,
       replayed: res.headers.get('idempotent-replayed') === 'true',
     }));
+  }
+
+  /** A dry run of submit: what the sweep would cost at this API; nothing is written. */
+  plan(
+    text: string,
+    format: SweepFormat,
+    options: { workers?: number | undefined; concurrency?: number | undefined } = {},
+  ): Promise<PlanResponse> {
+    const query = new URLSearchParams({ dryRun: 'true' });
+    if (options.workers !== undefined) query.set('workers', String(options.workers));
+    if (options.concurrency !== undefined) query.set('concurrency', String(options.concurrency));
+    return this.json(`/v1/sweeps?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': CONTENT_TYPES[format] },
+      body: text,
+    });
   }
 
   listSweeps(offset: number, limit: number): Promise<SweepList> {

@@ -10,6 +10,7 @@ export {
   type GridResponse as StoredGrid,
   type GroupGrid,
   type ImportResponse,
+  type PlanResponse,
   type Problem,
   type ProgressEvent,
   type RunningTrial,

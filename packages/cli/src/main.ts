@@ -32,6 +32,14 @@ const commands: Command[] = [
     },
   },
   {
+    path: ['plan'],
+    summary: 'what a sweep file would cost here, without submitting it',
+    load: async () => {
+      const m = await import('./commands/plan.js');
+      return { help: m.planHelp, run: m.planCommand };
+    },
+  },
+  {
     path: ['submit'],
     summary: 'submit a sweep file to the API (--watch follows it)',
     load: async () => {

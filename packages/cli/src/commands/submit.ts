@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ApiClient } from '../api-client.js';
 import type { CommandContext, CommandResult } from '../command.js';
 import { InterruptedError } from '../interrupted-error.js';
+import { estimateLine } from '../plan-text.js';
 import { readSweepFile } from '../sweep-file.js';
 import { UsageError } from '../usage-error.js';
 import { watchToEnd } from '../watch-to-end.js';
@@ -9,7 +10,8 @@ import { watchToEnd } from '../watch-to-end.js';
 export const submitHelp = `Usage: seedsweep submit <sweep.yaml|sweep.json> [options]
 
 Submits a sweep to the API at SEEDSWEEP_URL and prints its id. Trials already done (or queued
-by another sweep) are reused, not trained again.
+by another sweep) are reused, not trained again. First prints the estimate of 'seedsweep plan'
+as one line.
 
   --watch                 follow the sweep until it ends, then show its grid; exit code 0 when
                           it is done, 1 when it failed or was cancelled (Ctrl-C stops watching
@@ -44,6 +46,8 @@ export async function submitCommand(args: string[], ctx: CommandContext): Promis
   const file = await readSweepFile(positionals[0]!);
   const client = ApiClient.forCommand(ctx);
   const quiet = values.json === true;
+  // What it will cost, before anything is enqueued: a dry run at the same API.
+  if (!quiet) ctx.log(estimateLine(await client.plan(file.text, file.format)));
 
   let submitted;
   try {

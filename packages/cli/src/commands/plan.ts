@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { ApiClient } from '../api-client.js';
+import type { CommandContext, CommandResult } from '../command.js';
+import { planLines } from '../plan-text.js';
+import { checkSweepFile } from '../sweep-file-check.js';
+import { readSweepFile } from '../sweep-file.js';
+import { UsageError } from '../usage-error.js';
+
+export const planHelp = `Usage: seedsweep plan <sweep.yaml|sweep.json> [options]
+
+Validates a sweep and says what it would cost, without submitting it or writing anything: its
+trials and groups, how many are already stored at SEEDSWEEP_URL, how many RandomOut trials take
+or resume from their baseline's result (unknown while the baseline is not done), and the
+epochs, core-hours and wall time to train the rest, from each region's seconds per epoch
+(measured from the results stored there, else 'seedsweep bench trainer' defaults). A mistake
+in the file is one line with its line number, exit code 2.
+
+  --workers N             workers for the wall time (default 1)
+  --concurrency C         trials at a time per worker (default: one per core of the API's
+                          machine, a worker's default WORKER_CONCURRENCY)
+  --json                  print the API's answer as JSON`;
+
+const options = {
+  workers: { type: 'string' },
+  concurrency: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export async function planCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
+  const { values, positionals } = parseArgs({
+    args,
+    options,
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? 'plan needs a sweep file (.yaml, .yml or .json)'
+        : `plan takes one sweep file, got ${positionals.length} arguments`,
+    );
+  }
+  const workers = positiveInt(values.workers, '--workers', 100_000);
+  const concurrency = positiveInt(values.concurrency, '--concurrency', 1024);
+  const name = positionals[0]!;
+  const file = await readSweepFile(name);
+  checkSweepFile(file, name);
+  const plan = await ApiClient.forCommand(ctx).plan(file.text, file.format, {
+    workers,
+    concurrency,
+  });
+  if (values.json === true) ctx.out(JSON.stringify(plan));
+  else for (const line of planLines(plan)) ctx.out(line);
+  return 0;
+}
+
+function positiveInt(value: string | undefined, flag: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got '${value}'`);
+  }
+  return n;
+}
