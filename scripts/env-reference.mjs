@@ -116,7 +116,8 @@ export async function envReference(root = ROOT) {
 export function withReference(readme, table) {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`docs/operations.md has no ${START} … ${END} markers`);
+  if (start < 0 || end < start)
+    throw new Error(`docs/operations.md has no ${START} … ${END} markers`);
   return `${readme.slice(0, start + START.length)}\n\n${table}\n\n${readme.slice(end)}`;
 }
 
@@ -124,5 +125,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const file = path.join(ROOT, 'docs', 'operations.md');
   const readme = await readFile(file, 'utf8');
   await writeFile(file, withReference(readme, await envReference()));
-  console.log('docs/operations.md: environment reference regenerated (run `pnpm format` to align it)');
+  console.log(
+    'docs/operations.md: environment reference regenerated (run `pnpm format` to align it)',
+  );
 }

@@ -57,7 +57,8 @@ function baselineStats(
     done: done.length,
     meanAccuracy: mean(accuracies),
     sd: sampleSd(accuracies),
-    atChance: failureThreshold === null ? 0 : accuracies.filter((a) => a <= failureThreshold).length,
+    atChance:
+      failureThreshold === null ? 0 : accuracies.filter((a) => a <= failureThreshold).length,
     diverged: done.filter((b) => b.diverged).length,
   };
 }

@@ -25,7 +25,8 @@ export function problemDetails(app: FastifyInstance): void {
     const problem = toProblem(error, request);
     if (problem.status >= 500) {
       const entry = ERROR_REGISTRY[problem.code];
-      if ('expected' in entry && entry.expected) request.log.info({ code: problem.code }, problem.detail);
+      if ('expected' in entry && entry.expected)
+        request.log.info({ code: problem.code }, problem.detail);
       else request.log.error({ err: error }, 'request failed');
     }
     void sendProblem(reply, problem);
