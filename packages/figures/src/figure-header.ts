@@ -5,9 +5,14 @@ export const HEADER_HEIGHT = 62;
 const LEFT = 16;
 /**
  * Average character width as a share of the font size. No fonts are measured here, so this errs
- * wide (DejaVu Sans, a common fallback for Helvetica, is about 0.6 em) to keep text inside.
+ * wide (DejaVu Sans, a common fallback for Helvetica, is about 0.6 em, bold too) to keep text
+ * inside. Renderers pick different fonts (Chromium Liberation Sans, resvg and librsvg DejaVu
+ * Sans, ImageMagick its own), so layouts leave room rather than rely on one font's metrics.
  */
 const CHAR_WIDTH_EM = 0.64;
+/** Glyphs near 1 em wide in every sans-serif font, counted as that: "90%" is wider than "900". */
+const WIDE_CHARS = /[%@MWmw—]/g;
+const WIDE_CHAR_EM = 1;
 
 /** The figure's title and a muted line under it. */
 export function figureHeader(title: string, note: string): string {
@@ -37,5 +42,6 @@ export function centredMessage(message: string, x: number, y: number): string {
 
 /** A generous estimate of the width of `text` at `fontSize` px. */
 export function textWidth(text: string, fontSize: number): number {
-  return text.length * fontSize * CHAR_WIDTH_EM;
+  const wide = text.match(WIDE_CHARS)?.length ?? 0;
+  return (text.length * CHAR_WIDTH_EM + wide * (WIDE_CHAR_EM - CHAR_WIDTH_EM)) * fontSize;
 }

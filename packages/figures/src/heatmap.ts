@@ -28,18 +28,21 @@ export function heatmapWidth(group: GroupGrid): number {
 
 const X_AXIS_TITLE = 'P (% of epochs with RandomOut active)';
 
+const X_AXIS_TITLE_SIZE = 11;
+/** Between the group's id (bold) and its region, which are two texts: see subtitle(). */
+const SUBTITLE_GAP = 6;
+
 /**
- * The right edge of a heatmap's cells and of its x-axis title, which is centred under the cells
- * and wider than two or three of them: the colour legend must start to the right of both.
+ * The right edge of a heatmap's cells and of its x-axis title, which is wider than two or three
+ * cells: the colour legend must start to the right of both.
  */
 export function heatmapRight(group: GroupGrid): number {
-  const cells = heatmapWidth(group);
-  return HEATMAP_LEFT + Math.max(cells, cells / 2 + textWidth(X_AXIS_TITLE, 11) / 2);
+  return HEATMAP_LEFT + Math.max(heatmapWidth(group), textWidth(X_AXIS_TITLE, X_AXIS_TITLE_SIZE));
 }
 
 /** How far right of the cells' left edge the group's text may reach. */
 export function heatmapTextRight(group: GroupGrid): number {
-  const title = textWidth(`${group.id} · region ${group.region}`, 13);
+  const title = regionX(group) - HEATMAP_LEFT + textWidth(regionText(group), 13);
   return HEATMAP_LEFT + Math.max(title, textWidth(baselineSummary(group), 11));
 }
 
@@ -92,12 +95,20 @@ export function renderHeatmap(
 }
 
 function subtitle(group: GroupGrid, top: number): string {
-  const title = element(
-    'text',
-    { x: HEATMAP_LEFT, y: top + 16, 'font-size': 13 },
-    `<tspan font-weight="bold">${escapeXml(group.id)}</tspan>` +
-      `<tspan dx="6" fill="${MUTED_COLOUR}">· region ${escapeXml(group.region)}</tspan>`,
-  );
+  // Two texts, not tspans: ImageMagick draws every tspan at the text's x, one over the other.
+  const title =
+    textElement(group.id, {
+      x: HEATMAP_LEFT,
+      y: top + 16,
+      'font-size': 13,
+      'font-weight': 'bold',
+    }) +
+    textElement(regionText(group), {
+      x: regionX(group),
+      y: top + 16,
+      'font-size': 13,
+      fill: MUTED_COLOUR,
+    });
   const baseline = textElement(baselineSummary(group), {
     x: HEATMAP_LEFT,
     y: top + 32,
@@ -105,6 +116,15 @@ function subtitle(group: GroupGrid, top: number): string {
     fill: MUTED_COLOUR,
   });
   return title + baseline;
+}
+
+function regionText(group: GroupGrid): string {
+  return `· region ${group.region}`;
+}
+
+/** Where the region follows the group's id: the id's estimated width leaves room for any font. */
+function regionX(group: GroupGrid): number {
+  return HEATMAP_LEFT + textWidth(group.id, 13) + SUBTITLE_GAP;
 }
 
 function baselineSummary(group: GroupGrid): string {
@@ -199,16 +219,27 @@ function xAxis(
       }),
     )
     .join('');
+  // Centred under the cells when they are wider; otherwise from their left edge, so it never
+  // reaches left into the rotated tau title, which may run below a heatmap of one or two rows.
+  const cells = heatmapWidth(group);
+  const centred = cells >= textWidth(X_AXIS_TITLE, X_AXIS_TITLE_SIZE);
   const title = textElement(X_AXIS_TITLE, {
-    x: HEATMAP_LEFT + heatmapWidth(group) / 2,
+    x: centred ? HEATMAP_LEFT + cells / 2 : HEATMAP_LEFT,
     y: bottom + 34,
-    'text-anchor': 'middle',
-    'font-size': 11,
+    'text-anchor': centred ? 'middle' : 'start',
+    'font-size': X_AXIS_TITLE_SIZE,
   });
   return labels + title;
 }
 
+/** Where the rotated tau title's baseline runs, clear of the widest tau label when it can be. */
+const Y_TITLE_X = 22;
+const Y_TITLE_MIN_X = 10;
+
 function yAxis(group: GroupGrid, rows: number[], y: (i: number) => number | undefined): string {
+  const widest = Math.max(...group.taus.map((tau) => textWidth(formatTau(tau), 11)));
+  // The title's glyphs reach about a quarter of the font size right of its baseline.
+  const titleX = Math.max(Y_TITLE_MIN_X, Math.min(Y_TITLE_X, HEATMAP_LEFT - 8 - widest - 6));
   const labels = rows
     .map((t) =>
       textElement(formatTau(group.taus[t] ?? 0), {
@@ -223,7 +254,7 @@ function yAxis(group: GroupGrid, rows: number[], y: (i: number) => number | unde
   const title = textElement('τ (CGN threshold)', {
     x: 0,
     y: 0,
-    transform: `translate(22 ${svgNumber(middle)}) rotate(-90)`,
+    transform: `translate(${svgNumber(titleX)} ${svgNumber(middle)}) rotate(-90)`,
     'text-anchor': 'middle',
     'font-size': 11,
   });

@@ -6,4 +6,4 @@ export {
   type LotteryPoint,
   type LotterySvgInput,
 } from './render-lottery-svg.js';
-export { svgToPng } from './svg-to-png.js';
+export { renderSvg, svgToPng, svgToPngAsync, type RenderedFigure } from './svg-to-png.js';

@@ -1,7 +1,7 @@
 import { format } from 'd3-format';
 import { scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3-scale';
 import { schemeTableau10 } from 'd3-scale-chromatic';
-import { figureHeader, HEADER_HEIGHT, minimumWidth } from './figure-header.js';
+import { figureHeader, HEADER_HEIGHT, minimumWidth, textWidth } from './figure-header.js';
 import { lineChartFrame, type PlotArea } from './line-chart-frame.js';
 import { svgDocument } from './svg-document.js';
 import { svgNumber } from './svg-number.js';
@@ -35,6 +35,7 @@ export interface LotterySvgInput {
 const PANEL_WIDTH = 460;
 const HEIGHT = 470;
 const LEGEND_HEIGHT = 44;
+const LEGEND_ROW = 18;
 const percentTick = format('~f');
 
 /**
@@ -46,13 +47,17 @@ export function renderLotterySvg(input: LotterySvgInput): string {
   const width = Math.max(2 * PANEL_WIDTH, minimumWidth(input.title, input.note));
   const rates = input.lines.flatMap((l) => l.points.map((p) => p.learningRate));
   const header = figureHeader(input.title, input.note);
-  const top = HEADER_HEIGHT + LEGEND_HEIGHT + 8;
-  const bottom = HEIGHT - 56;
+  const legendRows = legendLayout(input.lines, width).rows;
+  // Two rows fit the usual height; more push the panels down rather than into the legend.
+  const extra = Math.max(0, legendRows * LEGEND_ROW + 8 - LEGEND_HEIGHT);
+  const height = HEIGHT + extra;
+  const top = HEADER_HEIGHT + LEGEND_HEIGHT + extra + 8;
+  const bottom = height - 56;
   const panels: PlotArea[] = [
     { left: 72, right: width / 2 - 20, top, bottom },
     { left: width / 2 + 60, right: width - 24, top, bottom },
   ];
-  if (rates.length === 0) return svgDocument(width, HEIGHT, input.title, header);
+  if (rates.length === 0) return svgDocument(width, height, input.title, header);
   const [lo, hi] = [Math.min(...rates), Math.max(...rates)];
   const xTicks = decadeTicks(lo, hi);
   const accuracies = input.lines.flatMap((l) =>
@@ -97,7 +102,7 @@ export function renderLotterySvg(input: LotterySvgInput): string {
       );
     })
     .join('');
-  return svgDocument(width, HEIGHT, input.title, header + legend(input.lines, width) + body);
+  return svgDocument(width, height, input.title, header + legend(input.lines, width) + body);
 }
 
 function colourOf(lines: readonly LotteryLine[], line: LotteryLine): string {
@@ -143,7 +148,11 @@ function marker(line: LotteryLine, x: number, y: number, colour: string): string
   return element('rect', { x: x - 3, y: y - 3, width: 6, height: 6, fill: colour });
 }
 
-function legend(lines: readonly LotteryLine[], width: number): string {
+/** Each input scale and region once; columns as wide as the widest label's estimated width. */
+function legendLayout(
+  lines: readonly LotteryLine[],
+  width: number,
+): { entries: LotteryLine[]; column: number; perRow: number; rows: number } {
   const seen = new Set<string>();
   const entries = lines.filter((l) => {
     const id = `${l.inputScale}/${l.region}`;
@@ -151,10 +160,20 @@ function legend(lines: readonly LotteryLine[], width: number): string {
     seen.add(id);
     return true;
   });
-  const perRow = Math.max(1, Math.floor((width - 32) / 200));
+  const column = Math.max(200, ...entries.map((l) => 28 + textWidth(legendLabel(l), 11) + 24));
+  const perRow = Math.max(1, Math.floor((width - 32) / column));
+  return { entries, column, perRow, rows: Math.ceil(entries.length / perRow) };
+}
+
+function legendLabel(line: LotteryLine): string {
+  return `${line.inputScale}, ${line.region}`;
+}
+
+function legend(lines: readonly LotteryLine[], width: number): string {
+  const { entries, column, perRow } = legendLayout(lines, width);
   const items = entries.map((line, i) => {
-    const x = 16 + (i % perRow) * 200;
-    const y = HEADER_HEIGHT + 6 + Math.floor(i / perRow) * 18;
+    const x = 16 + (i % perRow) * column;
+    const y = HEADER_HEIGHT + 6 + Math.floor(i / perRow) * LEGEND_ROW;
     const colour = colourOf(lines, line);
     return (
       element('line', {
@@ -167,7 +186,7 @@ function legend(lines: readonly LotteryLine[], width: number): string {
         ...(isSolid(line) ? {} : { 'stroke-dasharray': '5 3' }),
       }) +
       marker(line, x + 11, y, colour) +
-      textElement(`${line.inputScale}, ${line.region}`, { x: x + 28, y: y + 4, 'font-size': 11 })
+      textElement(legendLabel(line), { x: x + 28, y: y + 4, 'font-size': 11 })
     );
   });
   return element('g', { class: 'legend' }, items.join(''));

@@ -2,7 +2,13 @@ import { format } from 'd3-format';
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { schemeTableau10 } from 'd3-scale-chromatic';
 import type { SeedAccuracy } from '@seedsweep/stats';
-import { centredMessage, figureHeader, HEADER_HEIGHT, minimumWidth } from './figure-header.js';
+import {
+  centredMessage,
+  figureHeader,
+  HEADER_HEIGHT,
+  minimumWidth,
+  textWidth,
+} from './figure-header.js';
 import { lineChartFrame, type PlotArea } from './line-chart-frame.js';
 import { formatPercent } from './number-labels.js';
 import { sortedSeries } from './sorted-series.js';
@@ -21,6 +27,13 @@ export interface SeedsSvgInput {
 const WIDTH = 680;
 const HEIGHT = 440;
 const LEGEND_ROW = 30;
+const PLOT_LEFT = 72;
+const PLOT_RIGHT_MARGIN = 24;
+/** A legend entry's swatch, the gap after it, and the space before the next entry. */
+const SWATCH_WIDTH = 22;
+const SWATCH_GAP = 6;
+const ENTRY_GAP = 28;
+const LEGEND_FONT_SIZE = 11;
 const TREATMENT_COLOUR = schemeTableau10[0] ?? '#4e79a7';
 const BASELINE_COLOUR = schemeTableau10[1] ?? '#f28e2b';
 const THRESHOLD_COLOUR = schemeTableau10[2] ?? '#e15759';
@@ -35,11 +48,16 @@ export function renderSeedsSvg(input: SeedsSvgInput): string {
   const baseline = sortedSeries(input.seeds.map((s) => s.baseline)).map((a) => a * 100);
   const threshold = thresholdPercent(input.failureThreshold);
   const note = `${input.seeds.length} seeds, ${treatment.length} RandomOut and ${baseline.length} baseline results; each series sorted on its own`;
-  const width = Math.max(WIDTH, minimumWidth(input.title, note));
+  const entries = legendEntries(treatment.length, baseline.length, threshold);
+  const width = Math.max(
+    WIDTH,
+    minimumWidth(input.title, note),
+    PLOT_LEFT + legendWidth(entries) + PLOT_RIGHT_MARGIN,
+  );
   const header = figureHeader(input.title, note);
   const area: PlotArea = {
-    left: 72,
-    right: width - 24,
+    left: PLOT_LEFT,
+    right: width - PLOT_RIGHT_MARGIN,
     top: HEADER_HEIGHT + LEGEND_ROW + 10,
     bottom: HEIGHT - 56,
   };
@@ -69,7 +87,7 @@ export function renderSeedsSvg(input: SeedsSvgInput): string {
     (threshold === null ? '' : thresholdLine(threshold, area, y)) +
     series('baseline', baseline, BASELINE_COLOUR, x, y) +
     series('randomout', treatment, TREATMENT_COLOUR, x, y) +
-    legend(area, treatment.length, baseline.length, threshold);
+    legend(area, entries);
   return svgDocument(width, HEIGHT, input.title, header + body);
 }
 
@@ -135,51 +153,62 @@ function thresholdLine(threshold: number, area: PlotArea, y: ScaleLinear<number,
   );
 }
 
-function legend(
-  area: PlotArea,
+type LegendKind = 'randomout' | 'baseline' | 'threshold';
+
+function legendEntries(
   treatmentCount: number,
   baselineCount: number,
   threshold: number | null,
-): string {
-  const y = area.top - LEGEND_ROW + 4;
-  const entries = [
-    {
-      label: `RandomOut (${treatmentCount} runs)`,
-      swatch: swatchLine(area.left, y, TREATMENT_COLOUR),
-    },
-    {
-      label: `Baseline (${baselineCount} runs)`,
-      swatch: swatchLine(area.left + 180, y, BASELINE_COLOUR),
-    },
+): { kind: LegendKind; label: string }[] {
+  const entries: { kind: LegendKind; label: string }[] = [
+    { kind: 'randomout', label: `RandomOut (${treatmentCount} runs)` },
+    { kind: 'baseline', label: `Baseline (${baselineCount} runs)` },
   ];
-  const markers =
-    marker('randomout', area.left + 11, y, TREATMENT_COLOUR) +
-    marker('baseline', area.left + 191, y, BASELINE_COLOUR);
-  const texts = entries
-    .map(
-      (entry, i) =>
-        entry.swatch +
-        textElement(entry.label, { x: area.left + 28 + i * 180, y: y + 4, 'font-size': 11 }),
-    )
-    .join('');
-  const thresholdEntry =
-    threshold === null
-      ? ''
-      : element('line', {
-          x1: area.left + 360,
-          x2: area.left + 382,
-          y1: y,
-          y2: y,
-          stroke: THRESHOLD_COLOUR,
-          'stroke-width': 1.2,
-          'stroke-dasharray': '6 4',
-        }) +
-        textElement('Baseline failure threshold', {
-          x: area.left + 388,
-          y: y + 4,
-          'font-size': 11,
-        });
-  return element('g', { class: 'legend' }, texts + markers + thresholdEntry);
+  if (threshold !== null) entries.push({ kind: 'threshold', label: 'Baseline failure threshold' });
+  return entries;
+}
+
+/** The width of an entry: swatch, gap, and its label's estimated width for any font. */
+function entryWidth(label: string): number {
+  return SWATCH_WIDTH + SWATCH_GAP + textWidth(label, LEGEND_FONT_SIZE);
+}
+
+function legendWidth(entries: readonly { label: string }[]): number {
+  return entries.reduce((sum, e, i) => sum + (i > 0 ? ENTRY_GAP : 0) + entryWidth(e.label), 0);
+}
+
+/** One row above the plot; each entry starts where the one before ends, with room to spare. */
+function legend(area: PlotArea, entries: readonly { kind: LegendKind; label: string }[]): string {
+  const y = area.top - LEGEND_ROW + 4;
+  let x = area.left;
+  const items = entries.map((entry) => {
+    const swatch =
+      entry.kind === 'threshold'
+        ? element('line', {
+            x1: x,
+            x2: x + SWATCH_WIDTH,
+            y1: y,
+            y2: y,
+            stroke: THRESHOLD_COLOUR,
+            'stroke-width': 1.2,
+            'stroke-dasharray': '6 4',
+          })
+        : swatchLine(x, y, entry.kind === 'randomout' ? TREATMENT_COLOUR : BASELINE_COLOUR) +
+          marker(
+            entry.kind,
+            x + SWATCH_WIDTH / 2,
+            y,
+            entry.kind === 'randomout' ? TREATMENT_COLOUR : BASELINE_COLOUR,
+          );
+    const label = textElement(entry.label, {
+      x: x + SWATCH_WIDTH + SWATCH_GAP,
+      y: y + 4,
+      'font-size': LEGEND_FONT_SIZE,
+    });
+    x += entryWidth(entry.label) + ENTRY_GAP;
+    return swatch + label;
+  });
+  return element('g', { class: 'legend' }, items.join(''));
 }
 
 function swatchLine(x: number, y: number, colour: string): string {

@@ -85,8 +85,27 @@ describe('renderGridSvg', () => {
     }
   });
 
-  it('has a gradient colour legend with ticks', () => {
-    expect(svg).toContain('<linearGradient id="gain-gradient"');
+  it('has a colour legend of plain bands, the scale from loss to gain, with ticks', () => {
+    // No gradient: ImageMagick draws one black.
+    expect(svg).not.toContain('Gradient');
+    const steps = elementsWithClass(svg, 'rect', 'legend-step');
+    expect(steps).toHaveLength(32);
+    // Bottom to top, the middle of each band: -2.0 pp (the largest |gain|) to +2.0 pp.
+    expect(steps[0]?.fill).toBe(interpolateRdBu(0.5 / 32));
+    expect(steps[31]?.fill).toBe(interpolateRdBu(31.5 / 32));
+    expect(Number(steps[0]?.y)).toBeGreaterThan(Number(steps[31]?.y));
+    // The bands tile the bar without a gap.
+    const [bar] = elementsWithClass(svg, 'rect', 'legend-bar');
+    expect(bar?.fill).toBe('none');
+    const top = Math.min(...steps.map((s) => Number(s.y)));
+    const bottom = Math.max(...steps.map((s) => Number(s.y) + Number(s.height)));
+    expect(top).toBeCloseTo(Number(bar?.y), 1);
+    expect(bottom).toBeCloseTo(Number(bar?.y) + Number(bar?.height), 1);
+    for (let i = 1; i < steps.length; i++) {
+      expect(Number(steps[i]!.y) + Number(steps[i]!.height)).toBeGreaterThanOrEqual(
+        Number(steps[i - 1]!.y),
+      );
+    }
     expect(elementsWithClass(svg, 'rect', 'legend-bar')).toHaveLength(1);
     expect(svg).toContain('>Mean gain (pp)</text>');
     expect(svg).toContain('>+2.0</text>');
@@ -137,8 +156,10 @@ describe('renderGridSvg layout', () => {
     const legendX = Number(/class="legend-bar"[^>]*\bx="([\d.]+)"/.exec(svg)?.[1]);
     const title =
       /<text([^>]*)>P \(% of epochs with RandomOut active\)<\/text>/.exec(svg)?.[1] ?? '';
-    const centre = Number(/\bx="([\d.]+)"/.exec(title)?.[1]);
-    // 37 characters at 11 px in a sans-serif font: about 220 px, reaching 110 px right of centre.
-    expect(legendX).toBeGreaterThan(centre + 110);
+    // Wider than two cells, it starts at their left edge rather than reach into the tau title.
+    expect(title).toContain('text-anchor="start"');
+    const start = Number(/\bx="([\d.]+)"/.exec(title)?.[1]);
+    // 37 characters at 11 px in a sans-serif font: about 220 px.
+    expect(legendX).toBeGreaterThan(start + 220);
   });
 });
