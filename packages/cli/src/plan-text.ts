@@ -32,14 +32,16 @@ function ratesText(plan: PlanResponse): string {
 }
 
 /** The plan as `seedsweep plan` prints it: what the sweep is, what is stored, what it costs. */
-export function planLines(plan: PlanResponse): string[] {
+export function planLines(plan: PlanResponse, options: { offline?: boolean } = {}): string[] {
   const groups = plan.groups.map((g) => `${g.id} (${g.seeds} seeds × ${g.cells} cells)`);
   const shownGroups =
     groups.length > 8 ? [...groups.slice(0, 8), `and ${groups.length - 8} more`] : groups;
   const lines = [
     `sweep "${plan.name}": ${count(plan.trials)} trials: ${plan.formula}`,
     `${count(plan.groups.length)} group${plan.groups.length === 1 ? '' : 's'}: ${shownGroups.join(', ')}`,
-    `already stored here: ${count(plan.stored)}; to run: ${count(plan.toRun)}`,
+    options.offline
+      ? `already stored: not known (no API answered); to run: at most ${count(plan.toRun)}`
+      : `already stored here: ${count(plan.stored)}; to run: ${count(plan.toRun)}`,
     `  trained in full: ${count(plan.trainedInFull)} (baselines, and RandomOut trials whose baseline shows a check may fire at once)`,
     `  derived from their stored baseline (no training): ${count(plan.derived)}`,
     `  resumed from their baseline's checkpoint: ${count(plan.resumed)}`,

@@ -76,13 +76,13 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-function seedsweep(args: string[]): Promise<Run> {
+function seedsweep(args: string[], url = apiUrl): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [bin, ...args],
       {
-        env: { PATH: process.env.PATH, HOME: os.homedir(), SEEDSWEEP_URL: apiUrl },
+        env: { PATH: process.env.PATH, HOME: os.homedir(), SEEDSWEEP_URL: url },
         timeout: 60_000,
       },
       (error, stdout, stderr) => {
@@ -176,6 +176,24 @@ describe('seedsweep plan', () => {
 
     expect((await seedsweep(['plan'])).code).toBe(2);
     expect((await seedsweep(['plan', path.join(workDir, 'missing.yaml')])).code).toBe(2);
+  });
+
+  it('without an API, plans from the file alone with the same estimate, and says so', async () => {
+    const file = await sweepFile('plan.yaml', SWEEP);
+    const online = JSON.parse(
+      (await seedsweep(['plan', file, '--json', '--concurrency', '2'])).stdout,
+    );
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const json = await seedsweep(['plan', file, '--json', '--concurrency', '2'], nobody);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(online);
+    const run = await seedsweep(['plan', file], nobody);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `no seedsweep API answers at ${nobody}: planned from the file alone, as if nothing were stored\n`,
+    );
+    expect(run.stdout).toContain('already stored: not known (no API answered); to run: at most 24');
+    expect(run.stdout).toMatch(/on 1 worker × \d+ trials? at a time \(.* on this machine\)/);
   });
 });
 

@@ -49,3 +49,4 @@ export {
   type SweepEstimate,
 } from './sweep-estimate.js';
 export { locateIssues } from './locate-issues.js';
+export { summarisePlan, type PlanSummary, type SummaryInput } from './plan-summary.js';

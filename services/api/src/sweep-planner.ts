@@ -2,12 +2,11 @@ import os from 'node:os';
 import type { PlanResponse } from '@seedsweep/api-contract';
 import type { SweepStore, TrialRecord } from '@seedsweep/store';
 import {
-  countTrials,
-  estimateSweep,
   MIN_MEASURED_RESULTS,
   parseSweepText,
   planSweep,
   secondsPerEpochTable,
+  summarisePlan,
   type EpochMeasurement,
   type SweepFormat,
   type SweepPlan,
@@ -99,48 +98,18 @@ export class SweepPlanner {
     if (short().length > 0) await this.measureOtherSweeps(short(), measure);
 
     const rates = secondsPerEpochTable(regions, measurements);
-    const trialsPerWorker = request.trialsPerWorker ?? this.defaultTrialsPerWorker;
-    const slots = request.workers * trialsPerWorker;
-    const estimate = estimateSweep({ plan, stored, baselines, rates, slots });
-    const count = countTrials(definition);
-    return {
-      dryRun: true,
-      name: definition.name,
+    const summary = summarisePlan({
+      definition,
+      plan,
+      stored,
+      baselines,
+      rates,
       trainerVersion: TRAINER_VERSION,
-      trials: estimate.trials,
-      formula: count.formula,
-      groups: plan.groups.map((g) => ({
-        id: g.id,
-        region: g.region,
-        seeds: g.seeds.length,
-        cells: g.taus.length * g.activePercents.length,
-      })),
-      stored: estimate.stored,
-      toRun: estimate.toRun,
-      trainedInFull: estimate.trainedInFull,
-      derived: estimate.derived,
-      resumed: estimate.resumed,
-      unknown: estimate.unknown,
-      epochs: estimate.epochs,
-      coreHours: estimate.coreHours,
-      wallHours: estimate.wallHours,
-      workers: {
-        workers: request.workers,
-        trialsPerWorker,
-        slots,
-        assumption:
-          `${request.workers} worker${request.workers === 1 ? '' : 's'} × ${trialsPerWorker} trial${trialsPerWorker === 1 ? '' : 's'} at a time` +
-          (request.trialsPerWorker === undefined
-            ? ` (a worker's default WORKER_CONCURRENCY: one per core, ${this.defaultTrialsPerWorker} on the API's machine)`
-            : ''),
-      },
-      secondsPerEpoch: rates.map((r) => ({
-        region: r.region,
-        seconds: r.secondsPerEpoch,
-        source: r.source,
-        results: r.results,
-      })),
-    };
+      workers: request.workers,
+      trialsPerWorker: request.trialsPerWorker ?? this.defaultTrialsPerWorker,
+      ...(request.trialsPerWorker === undefined && { defaultCoresOf: "the API's machine" }),
+    });
+    return { dryRun: true, ...summary };
   }
 
   /** Baselines of this deployment's newest sweeps, read until every region has enough. */

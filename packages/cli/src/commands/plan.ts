@@ -1,5 +1,16 @@
+import os from 'node:os';
 import { parseArgs } from 'node:util';
+import {
+  planSweep,
+  secondsPerEpochTable,
+  summarisePlan,
+  SweepTooLargeError,
+  type SweepDefinition,
+} from '@seedsweep/sweep-spec';
+import { TRAINER_VERSION } from '@seedsweep/trainer';
 import { ApiClient } from '../api-client.js';
+import { ApiUnreachableError } from '../api-errors.js';
+import type { PlanResponse } from '../api-types.js';
 import type { CommandContext, CommandResult } from '../command.js';
 import { planLines } from '../plan-text.js';
 import { checkSweepFile } from '../sweep-file-check.js';
@@ -13,7 +24,8 @@ trials and groups, how many are already stored at SEEDSWEEP_URL, how many Random
 or resume from their baseline's result (unknown while the baseline is not done), and the
 epochs, core-hours and wall time to train the rest, from each region's seconds per epoch
 (measured from the results stored there, else 'seedsweep bench trainer' defaults). A mistake
-in the file is one line with its line number, exit code 2.
+in the file is one line with its line number, exit code 2. Without an API at SEEDSWEEP_URL, the
+plan comes from the file alone (nothing stored, the default seconds per epoch), and says so.
 
   --workers N             workers for the wall time (default 1)
   --concurrency C         trials at a time per worker (default: one per core of the API's
@@ -44,14 +56,53 @@ export async function planCommand(args: string[], ctx: CommandContext): Promise<
   const concurrency = positiveInt(values.concurrency, '--concurrency', 1024);
   const name = positionals[0]!;
   const file = await readSweepFile(name);
-  checkSweepFile(file, name);
-  const plan = await ApiClient.forCommand(ctx).plan(file.text, file.format, {
-    workers,
-    concurrency,
-  });
+  const definition = checkSweepFile(file, name);
+  const client = ApiClient.forCommand(ctx);
+  let plan: PlanResponse;
+  let offline = false;
+  try {
+    plan = await client.plan(file.text, file.format, { workers, concurrency });
+  } catch (error) {
+    if (!(error instanceof ApiUnreachableError)) throw error;
+    // Without an API the file alone still tells the trials and their cost, nothing stored.
+    ctx.log(
+      `no seedsweep API answers at ${client.baseUrl}: planned from the file alone, as if nothing were stored`,
+    );
+    plan = offlinePlan(definition, workers ?? 1, concurrency);
+    offline = true;
+  }
   if (values.json === true) ctx.out(JSON.stringify(plan));
-  else for (const line of planLines(plan)) ctx.out(line);
+  else for (const line of planLines(plan, { offline })) ctx.out(line);
   return 0;
+}
+
+/** The plan with no results stored and the default seconds per epoch, the API's way. */
+function offlinePlan(
+  definition: SweepDefinition,
+  workers: number,
+  concurrency: number | undefined,
+): PlanResponse {
+  let plan;
+  try {
+    plan = planSweep(definition, { trainerVersion: TRAINER_VERSION });
+  } catch (error) {
+    // The API's own limit (MAX_TRIALS) is not known here: the default one applies.
+    if (error instanceof SweepTooLargeError) throw new UsageError(error.message);
+    throw error;
+  }
+  const regions = [...new Set(plan.groups.map((g) => g.region))];
+  const summary = summarisePlan({
+    definition,
+    plan,
+    stored: new Set(),
+    baselines: new Map(),
+    rates: secondsPerEpochTable(regions, []),
+    trainerVersion: TRAINER_VERSION,
+    workers,
+    trialsPerWorker: concurrency ?? os.availableParallelism(),
+    ...(concurrency === undefined && { defaultCoresOf: 'this machine' }),
+  });
+  return { dryRun: true, ...summary };
 }
 
 function positiveInt(value: string | undefined, flag: string, max: number): number | undefined {
