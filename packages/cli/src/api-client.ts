@@ -10,6 +10,7 @@ import type {
   ImportResponse,
   PlanResponse,
   Problem,
+  RetryResponse,
   StoredGrid,
   SubmitResponse,
   SweepList,
@@ -105,6 +106,11 @@ export class ApiClient {
 
   cancel(id: string): Promise<CancelResponse> {
     return this.json(`/v1/sweeps/${id}`, { method: 'DELETE' });
+  }
+
+  /** Runs the sweep's failed trials again, of either class. */
+  retry(id: string): Promise<RetryResponse> {
+    return this.json(`/v1/sweeps/${id}/retry`, { method: 'POST' });
   }
 
   grid(id: string): Promise<StoredGrid> {

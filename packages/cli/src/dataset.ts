@@ -1,4 +1,5 @@
 import {
+  CraterDataError,
   type InputScale,
   cacheLayout,
   loadRegion,
@@ -6,7 +7,7 @@ import {
   type PreparedRegion,
   type RegionName,
 } from '@seedsweep/crater-data';
-import type { CliEnv } from './env.js';
+import { EnvError, type CliEnv } from './env.js';
 
 export interface PreparationFlags {
   cropScale?: number;
@@ -34,6 +35,29 @@ export async function datasetDir(env: CliEnv, log: (line: string) => void): Prom
       }
     },
   );
+}
+
+/** The crater dataset cannot be found or downloaded: a configuration to fix, exit code 2. */
+export class DatasetUnavailableError extends EnvError {}
+
+/**
+ * Finds the dataset (downloading what is missing) before anything starts, so a run that cannot
+ * train says so in one line instead of failing every trial: CRATER_DATA_DIR's copy, else the
+ * pinned download from GitHub or CRATER_DATA_URL.
+ */
+export async function checkDataset(env: CliEnv, log: (line: string) => void): Promise<string> {
+  try {
+    return await datasetDir(env, log);
+  } catch (error) {
+    if (!(error instanceof CraterDataError)) throw error;
+    const what = env.dataDir
+      ? `is not usable at CRATER_DATA_DIR=${env.dataDir}`
+      : `could not be downloaded from ${env.dataUrl ? `CRATER_DATA_URL=${env.dataUrl}` : 'GitHub'}`;
+    throw new DatasetUnavailableError(
+      `the crater dataset ${what}: ${error.message.replace(/\s*\n\s*/g, ' ')} [${error.code}]; set CRATER_DATA_DIR to a copy of the dataset, or CRATER_DATA_URL to a mirror (nothing was started)`,
+      { cause: error },
+    );
+  }
 }
 
 export async function loadPreparedRegion(

@@ -88,6 +88,14 @@ const commands: Command[] = [
     },
   },
   {
+    path: ['retry'],
+    summary: "run a sweep's failed trials again (of either class)",
+    load: async () => {
+      const m = await import('./commands/retry.js');
+      return { help: m.retryHelp, run: m.retryCommand };
+    },
+  },
+  {
     path: ['cancel'],
     summary: 'cancel a sweep (results already in stay)',
     load: async () => {

@@ -1,6 +1,7 @@
 import type { ApiClient } from './api-client.js';
 import type { SweepStatus } from './api-types.js';
 import type { CommandContext } from './command.js';
+import { failureLines } from './failure-report.js';
 import { finalGrid } from './final-grid.js';
 import { renderGrid } from './grid-table.js';
 import { InterruptedError } from './interrupted-error.js';
@@ -35,6 +36,7 @@ export async function watchToEnd(
   ctx.log(
     `sweep ${id} "${status.name}" ${status.state}: ${counts.done} of ${status.trials} trials done, ${counts.failed} failed, ${counts.cancelled} cancelled`,
   );
+  for (const line of failureLines(id, status.failures)) ctx.log(line);
   const { stored, complete, problem } = await finalGrid(client, id, counts.done, ctx.signal);
   if (!stored) {
     ctx.log(

@@ -5,6 +5,8 @@ import { ApiClient } from '../api-client.js';
 import type { GroupGrid, StoredGrid } from '../api-types.js';
 import { writeFileAtomically } from '../atomic-file.js';
 import type { CommandContext, CommandResult } from '../command.js';
+import { checkDataset } from '../dataset.js';
+import { resubmissionText } from '../failure-report.js';
 import { readSweepFile } from '../sweep-file.js';
 import { UsageError } from '../usage-error.js';
 import { watchToEnd } from '../watch-to-end.js';
@@ -41,7 +43,10 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   }
   const file = await readSweepFile(positionals[0]!);
   const client = ApiClient.forCommand(ctx);
-  const stack = (await answers(ctx.env.apiUrl))
+  const ownStack = !(await answers(ctx.env.apiUrl));
+  // Its workers read the dataset as this process does: without it, no trial could train.
+  if (ownStack) await checkDataset(ctx.env, ctx.log);
+  const stack = !ownStack
     ? null
     : await LocalStack.start(ctx, {
         workers,
@@ -56,7 +61,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   try {
     const { response } = await client.submit(file.text, file.format);
     ctx.log(
-      `submitted sweep ${response.id} "${response.name}": ${response.trials} trials, ${response.reused} reused, ${response.enqueued} enqueued${response.pending > 0 ? `, ${response.pending} more being enqueued` : ''}`,
+      `submitted sweep ${response.id} "${response.name}": ${response.trials} trials, ${response.reused} reused, ${response.enqueued} enqueued${response.pending > 0 ? `, ${response.pending} more being enqueued` : ''}${resubmissionText(response)}`,
     );
     const { exitCode } = await watchToEnd(client, response.id, ctx);
     const dir = path.resolve(values.out ?? path.join('results', response.id));

@@ -4,6 +4,7 @@ import type { SweepStatus } from '../api-types.js';
 import type { CommandContext, CommandResult } from '../command.js';
 import { integerFlag } from '../flags.js';
 import { formatDuration, formatTime } from '../number-format.js';
+import { failureLines } from '../failure-report.js';
 import { checkSweepId } from '../sweep-id.js';
 import { textTable } from '../text-table.js';
 import { UsageError } from '../usage-error.js';
@@ -46,7 +47,8 @@ export async function statusCommand(args: string[], ctx: CommandContext): Promis
   const id = checkSweepId(positionals[0]!);
   if (values.watch) {
     const { status, exitCode } = await watchToEnd(client, id, ctx);
-    printStatus(status, ctx, json);
+    // The watch has shown its failures already.
+    printStatus({ ...status, failures: [] }, ctx, json);
     return exitCode;
   }
   printStatus(await client.sweep(id), ctx, json);
@@ -125,4 +127,5 @@ function printStatus(status: SweepStatus, ctx: CommandContext, json: boolean): v
   });
   ctx.out(`sweep ${status.id} "${status.name}": ${status.state}`);
   for (const line of textTable(rows)) ctx.out(`  ${line}`);
+  for (const line of failureLines(status.id, status.failures)) ctx.out(`  ${line}`);
 }

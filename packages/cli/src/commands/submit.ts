@@ -3,6 +3,7 @@ import { ApiClient } from '../api-client.js';
 import type { CommandContext, CommandResult } from '../command.js';
 import { InterruptedError } from '../interrupted-error.js';
 import { estimateLine } from '../plan-text.js';
+import { resubmissionText } from '../failure-report.js';
 import { readSweepFile } from '../sweep-file.js';
 import { UsageError } from '../usage-error.js';
 import { watchToEnd } from '../watch-to-end.js';
@@ -63,7 +64,7 @@ export async function submitCommand(args: string[], ctx: CommandContext): Promis
   const { response, replayed } = submitted;
   if (!quiet) {
     ctx.log(
-      `submitted sweep ${response.id} "${response.name}": ${response.trials} trials, ${response.reused} reused, ${response.enqueued} enqueued${response.pending > 0 ? `, ${response.pending} more being enqueued` : ''}` +
+      `submitted sweep ${response.id} "${response.name}": ${response.trials} trials, ${response.reused} reused, ${response.enqueued} enqueued${response.pending > 0 ? `, ${response.pending} more being enqueued` : ''}${resubmissionText(response)}` +
         (replayed ? ' (a replay: this idempotency key created it earlier)' : ''),
     );
   }

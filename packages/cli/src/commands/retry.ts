@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { ApiClient } from '../api-client.js';
+import type { CommandContext, CommandResult } from '../command.js';
+import { sweepIdArgument } from '../sweep-id.js';
+import { watchToEnd } from '../watch-to-end.js';
+
+export const retryHelp = `Usage: seedsweep retry <id> [options]
+
+Runs a sweep's failed trials again: those that failed because of the environment (the dataset
+unreachable, I/O, Redis full, out of memory), which submitting the sweep again also retries, and
+those that failed because of the trial itself, which only this retries. Their failures are
+cleared; results already in stay.
+
+  --watch        follow the sweep until it ends, then show its grid; exit code 0 when it is
+                 done, 1 when it failed or was cancelled
+  --json         print the API's answer as JSON`;
+
+const options = { watch: { type: 'boolean' }, json: { type: 'boolean' } } as const;
+
+export async function retryCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
+  const { values, positionals } = parseArgs({
+    args,
+    options,
+    strict: true,
+    allowPositionals: true,
+  });
+  const id = sweepIdArgument(positionals, 'retry');
+  const client = ApiClient.forCommand(ctx);
+  const answer = await client.retry(id);
+  if (values.json) ctx.out(JSON.stringify(answer));
+  else {
+    const { retried, enqueued } = answer.retry;
+    const others = enqueued - retried;
+    ctx.out(
+      `sweep ${id} "${answer.name}": ${retried} failed ${retried === 1 ? 'trial' : 'trials'} put back on the queue${others > 0 ? `, and ${others} unfinished without a job` : ''}; ${answer.counts.done} of ${answer.trials} done`,
+    );
+  }
+  if (values.watch !== true) return;
+  return (await watchToEnd(client, id, ctx)).exitCode;
+}
