@@ -4,7 +4,7 @@ import { textWidth } from './figure-header.js';
 import { NO_DATA_FILL } from './gain-colour.js';
 import { formatGain } from './number-labels.js';
 import { MUTED_COLOUR } from './svg-document.js';
-import { element, textElement } from './xml.js';
+import { element, lineElement, textElement } from './xml.js';
 
 const BAR_WIDTH = 14;
 /** Bands of the colour bar: enough that it reads as the continuous scale of the cells. */
@@ -56,7 +56,7 @@ export function colourLegend(
     .map((value) => {
       const at = y(value);
       return (
-        element('line', {
+        lineElement({
           x1: origin.x + BAR_WIDTH,
           x2: origin.x + BAR_WIDTH + 4,
           y1: at,

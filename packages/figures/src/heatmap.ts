@@ -5,14 +5,14 @@ import { textWidth } from './figure-header.js';
 import { NO_DATA_FILL } from './gain-colour.js';
 import { formatGain, formatPercent, formatTau } from './number-labels.js';
 import { MUTED_COLOUR } from './svg-document.js';
-import { svgNumber } from './svg-number.js';
 import { element, escapeXml, textElement } from './xml.js';
 
 export const CELL_WIDTH = 64;
 export const CELL_HEIGHT = 40;
 /** Room left of the cells for the tau labels and the axis title. */
 export const HEATMAP_LEFT = 96;
-const SUBTITLE_HEIGHT = 46;
+/** The group's id, its baseline, and a row for the tau axis title above the tau labels. */
+const SUBTITLE_HEIGHT = 62;
 const X_AXIS_HEIGHT = 46;
 /** Above this share of the colour extent a cell is dark enough to need white text. */
 const DARK_CELL_SHARE = 0.6;
@@ -220,7 +220,7 @@ function xAxis(
     )
     .join('');
   // Centred under the cells when they are wider; otherwise from their left edge, so it never
-  // reaches left into the rotated tau title, which may run below a heatmap of one or two rows.
+  // reaches left out of the figure.
   const cells = heatmapWidth(group);
   const centred = cells >= textWidth(X_AXIS_TITLE, X_AXIS_TITLE_SIZE);
   const title = textElement(X_AXIS_TITLE, {
@@ -232,14 +232,14 @@ function xAxis(
   return labels + title;
 }
 
-/** Where the rotated tau title's baseline runs, clear of the widest tau label when it can be. */
-const Y_TITLE_X = 22;
-const Y_TITLE_MIN_X = 10;
+/** The tau axis title starts where the figure's title does. */
+const Y_TITLE_X = 16;
 
+/**
+ * Tau labels left of the rows, and the axis title horizontal above them: ImageMagick turns
+ * rotated text the wrong way (it reads downwards there, upwards elsewhere).
+ */
 function yAxis(group: GroupGrid, rows: number[], y: (i: number) => number | undefined): string {
-  const widest = Math.max(...group.taus.map((tau) => textWidth(formatTau(tau), 11)));
-  // The title's glyphs reach about a quarter of the font size right of its baseline.
-  const titleX = Math.max(Y_TITLE_MIN_X, Math.min(Y_TITLE_X, HEATMAP_LEFT - 8 - widest - 6));
   const labels = rows
     .map((t) =>
       textElement(formatTau(group.taus[t] ?? 0), {
@@ -250,12 +250,9 @@ function yAxis(group: GroupGrid, rows: number[], y: (i: number) => number | unde
       }),
     )
     .join('');
-  const middle = band(y, rows[0] ?? 0) + (rows.length * CELL_HEIGHT) / 2;
   const title = textElement('τ (CGN threshold)', {
-    x: 0,
-    y: 0,
-    transform: `translate(${svgNumber(titleX)} ${svgNumber(middle)}) rotate(-90)`,
-    'text-anchor': 'middle',
+    x: Y_TITLE_X,
+    y: band(y, rows[0] ?? 0) - 10,
     'font-size': 11,
   });
   return labels + title;

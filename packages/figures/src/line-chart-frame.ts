@@ -2,7 +2,7 @@ import type { ScaleLinear, ScaleLogarithmic } from 'd3-scale';
 import { format } from 'd3-format';
 import { MUTED_COLOUR } from './svg-document.js';
 import { svgNumber } from './svg-number.js';
-import { element, textElement } from './xml.js';
+import { element, lineElement, textElement } from './xml.js';
 
 export interface PlotArea {
   left: number;
@@ -12,11 +12,16 @@ export interface PlotArea {
 }
 
 const GRID_COLOUR = '#e6e6e6';
+/** How far left of the plot the y-axis title starts, about where the y labels do. */
+const Y_TITLE_INSET = 40;
+/** Room a chart leaves above its plot area for the y-axis title. */
+export const Y_TITLE_ROW = 20;
 const integer = format('d');
 
 /**
  * Axes of a line chart: horizontal grid lines at the y ticks, an L-shaped frame, x ticks (integer
- * ranks unless given) and y ticks with the given format, and both axis titles.
+ * ranks unless given) and y ticks with the given format, and both axis titles, the y title above
+ * the plot (in the Y_TITLE_ROW above `area.top`).
  */
 export function lineChartFrame(
   area: PlotArea,
@@ -33,7 +38,7 @@ export function lineChartFrame(
   const yTicks = y.ticks(6);
   const grid = yTicks
     .map((v) =>
-      element('line', { x1: area.left, x2: area.right, y1: y(v), y2: y(v), stroke: GRID_COLOUR }),
+      lineElement({ x1: area.left, x2: area.right, y1: y(v), y2: y(v), stroke: GRID_COLOUR }),
     )
     .join('');
   const yLabels = yTicks
@@ -55,7 +60,7 @@ export function lineChartFrame(
   const xLabels = xTicks
     .map(
       ({ value: v, label }) =>
-        element('line', {
+        lineElement({
           x1: x(v),
           x2: x(v),
           y1: area.bottom,
@@ -81,11 +86,10 @@ export function lineChartFrame(
     'text-anchor': 'middle',
     'font-size': 12,
   });
+  // Horizontal, above the y labels: ImageMagick turns rotated text the wrong way.
   const yTitle = textElement(labels.y, {
-    x: 0,
-    y: 0,
-    transform: `translate(${svgNumber(area.left - 46)} ${svgNumber((area.top + area.bottom) / 2)}) rotate(-90)`,
-    'text-anchor': 'middle',
+    x: area.left - Y_TITLE_INSET,
+    y: area.top - 12,
     'font-size': 12,
   });
   return element('g', { class: 'axes' }, grid + frame + yLabels + xLabels + xTitle + yTitle);

@@ -2,10 +2,10 @@ import { format } from 'd3-format';
 import { scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3-scale';
 import { schemeTableau10 } from 'd3-scale-chromatic';
 import { figureHeader, HEADER_HEIGHT, minimumWidth, textWidth } from './figure-header.js';
-import { lineChartFrame, type PlotArea } from './line-chart-frame.js';
+import { lineChartFrame, Y_TITLE_ROW, type PlotArea } from './line-chart-frame.js';
 import { svgDocument } from './svg-document.js';
 import { svgNumber } from './svg-number.js';
-import { element, textElement } from './xml.js';
+import { element, lineElement, textElement } from './xml.js';
 
 /** One learning rate of one line: its baselines' outcome. */
 export interface LotteryPoint {
@@ -51,7 +51,7 @@ export function renderLotterySvg(input: LotterySvgInput): string {
   // Two rows fit the usual height; more push the panels down rather than into the legend.
   const extra = Math.max(0, legendRows * LEGEND_ROW + 8 - LEGEND_HEIGHT);
   const height = HEIGHT + extra;
-  const top = HEADER_HEIGHT + LEGEND_HEIGHT + extra + 8;
+  const top = HEADER_HEIGHT + LEGEND_HEIGHT + extra + 8 + Y_TITLE_ROW;
   const bottom = height - 56;
   const panels: PlotArea[] = [
     { left: 72, right: width / 2 - 20, top, bottom },
@@ -93,7 +93,7 @@ export function renderLotterySvg(input: LotterySvgInput): string {
             ? null
             : p.meanAccuracy * 100;
       const lines = input.lines
-        .map((line) => lineElement(line, x, y, value, colourOf(input.lines, line)))
+        .map((line) => seriesElement(line, x, y, value, colourOf(input.lines, line)))
         .join('');
       return element(
         'g',
@@ -114,7 +114,7 @@ function isSolid(line: LotteryLine): boolean {
   return line.region === 'East';
 }
 
-function lineElement(
+function seriesElement(
   line: LotteryLine,
   x: ScaleLogarithmic<number, number>,
   y: ScaleLinear<number, number>,
@@ -176,7 +176,7 @@ function legend(lines: readonly LotteryLine[], width: number): string {
     const y = HEADER_HEIGHT + 6 + Math.floor(i / perRow) * LEGEND_ROW;
     const colour = colourOf(lines, line);
     return (
-      element('line', {
+      lineElement({
         x1: x,
         x2: x + 22,
         y1: y,

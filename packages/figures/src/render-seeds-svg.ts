@@ -9,12 +9,12 @@ import {
   minimumWidth,
   textWidth,
 } from './figure-header.js';
-import { lineChartFrame, type PlotArea } from './line-chart-frame.js';
+import { lineChartFrame, Y_TITLE_ROW, type PlotArea } from './line-chart-frame.js';
 import { formatPercent } from './number-labels.js';
 import { sortedSeries } from './sorted-series.js';
 import { svgDocument } from './svg-document.js';
 import { svgNumber } from './svg-number.js';
-import { element, textElement } from './xml.js';
+import { element, lineElement, textElement } from './xml.js';
 
 export interface SeedsSvgInput {
   title: string;
@@ -58,7 +58,7 @@ export function renderSeedsSvg(input: SeedsSvgInput): string {
   const area: PlotArea = {
     left: PLOT_LEFT,
     right: width - PLOT_RIGHT_MARGIN,
-    top: HEADER_HEIGHT + LEGEND_ROW + 10,
+    top: HEADER_HEIGHT + LEGEND_ROW + 10 + Y_TITLE_ROW,
     bottom: HEIGHT - 56,
   };
   if (treatment.length === 0 && baseline.length === 0) {
@@ -134,7 +134,7 @@ function thresholdLine(threshold: number, area: PlotArea, y: ScaleLinear<number,
   return element(
     'g',
     { class: 'threshold' },
-    element('line', {
+    lineElement({
       x1: area.left,
       x2: area.right,
       y1: at,
@@ -179,12 +179,12 @@ function legendWidth(entries: readonly { label: string }[]): number {
 
 /** One row above the plot; each entry starts where the one before ends, with room to spare. */
 function legend(area: PlotArea, entries: readonly { kind: LegendKind; label: string }[]): string {
-  const y = area.top - LEGEND_ROW + 4;
+  const y = HEADER_HEIGHT + 14;
   let x = area.left;
   const items = entries.map((entry) => {
     const swatch =
       entry.kind === 'threshold'
-        ? element('line', {
+        ? lineElement({
             x1: x,
             x2: x + SWATCH_WIDTH,
             y1: y,
@@ -212,7 +212,7 @@ function legend(area: PlotArea, entries: readonly { kind: LegendKind; label: str
 }
 
 function swatchLine(x: number, y: number, colour: string): string {
-  return element('line', { x1: x, x2: x + 22, y1: y, y2: y, stroke: colour, 'stroke-width': 1.5 });
+  return lineElement({ x1: x, x2: x + 22, y1: y, y2: y, stroke: colour, 'stroke-width': 1.5 });
 }
 
 /** The outline of the empty plot, so a figure without data still looks like a figure. */

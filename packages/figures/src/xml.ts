@@ -34,3 +34,11 @@ export function element(name: string, attributes: Attributes, content?: string):
 export function textElement(content: string, attributes: Attributes): string {
   return element('text', attributes, escapeXml(content));
 }
+
+/**
+ * A <line>, with fill="none": ImageMagick's renderer fills a line too, in the inherited text
+ * colour, which shows as a dark hairline through a dashed one.
+ */
+export function lineElement(attributes: Attributes): string {
+  return element('line', { ...attributes, fill: 'none' });
+}

@@ -27,9 +27,9 @@ const ENTITIES: Record<string, string> = {
 
 /**
  * The estimated box of every <text> of a figure: its width from the figures' own estimate
- * (textWidth), its height from the font size, placed by x, y, text-anchor and a transform of
- * the form the figures use (`translate(a b) rotate(-90)`). A <text> holding markup (a tspan)
- * throws: ImageMagick draws tspans over each other, so figures have none.
+ * (textWidth), its height from the font size, placed by x, y and text-anchor. A <text> holding
+ * markup (a tspan) or with a transform throws: ImageMagick draws tspans over each other and
+ * turns rotated text the wrong way, so figures have neither.
  */
 export function textBoxes(svg: string): TextBox[] {
   return [...svg.matchAll(/<text\s([^>]*)>([\s\S]*?)<\/text>/g)].map((match) => {
@@ -42,31 +42,18 @@ export function textBoxes(svg: string): TextBox[] {
     const width = textWidth(text, size);
     const anchor = attrs['text-anchor'] ?? 'start';
     const start = anchor === 'middle' ? -width / 2 : anchor === 'end' ? -width : 0;
-    // Along the text and across it, before any rotation.
     const along = [start, start + width] as const;
     const across = [-ASCENT_EM * size, DESCENT_EM * size] as const;
     const x = Number(attrs.x ?? 0);
     const y = Number(attrs.y ?? 0);
-    const transform = attrs.transform;
-    if (transform === undefined) {
-      return {
-        text,
-        left: x + along[0],
-        right: x + along[1],
-        top: y + across[0],
-        bottom: y + across[1],
-      };
-    }
-    const rotated = /^translate\(([-\d.]+)[ ,]([-\d.]+)\) rotate\(-90\)$/.exec(transform);
-    if (!rotated || x !== 0 || y !== 0) throw new Error(`an unexpected transform: ${transform}`);
-    const [a, b] = [Number(rotated[1]), Number(rotated[2])];
-    // rotate(-90) takes (u, v) to (v, -u): the text runs upwards, its top faces left.
+    // Rotated text ImageMagick turns the wrong way: figures have none.
+    if (attrs.transform !== undefined) throw new Error(`a <text> with a transform: ${text}`);
     return {
       text,
-      left: a + across[0],
-      right: a + across[1],
-      top: b - along[1],
-      bottom: b - along[0],
+      left: x + along[0],
+      right: x + along[1],
+      top: y + across[0],
+      bottom: y + across[1],
     };
   });
 }
