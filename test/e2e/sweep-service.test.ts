@@ -320,8 +320,20 @@ training: {epochs: 60}
     const status = JSON.parse((await get(`/v1/sweeps/${id}`)).text);
     expect(status).toMatchObject({ state: 'failed', counts: { failed: trials.length, done: 0 } });
     const [state] = await stack.store.getStates([trials[0]!.key]);
-    expect(state?.failure).toMatchObject({ worker: 'e2e-worker', attempts: 1 });
+    // Workers of another version: the environment's failure, run again on resubmission.
+    expect(state?.failure).toMatchObject({
+      worker: 'e2e-worker',
+      attempts: 1,
+      code: 'TRAINER_MISMATCH',
+      failureClass: 'environment',
+    });
     expect(state?.failure?.message).toContain('trainer version 0');
+    expect(failed[0]?.data).toMatchObject({
+      failureClass: 'environment',
+      code: 'TRAINER_MISMATCH',
+      reason: expect.stringContaining('trainer version 0'),
+      fix: 'run workers of the same seedsweep version as the API',
+    });
   });
 
   it('fails a job written by hand with a payload off the schema at once, without retries, and the sweep says so', async () => {
@@ -347,7 +359,12 @@ training: {epochs: 60}
     expect(job?.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe('failed');
     const [state] = await stack.store.getStates([baseline.key]);
-    expect(state?.failure).toMatchObject({ attempts: 1, code: 'UnrecoverableError' });
+    // Invalid wherever it runs: the trial's own failure, run again only on request.
+    expect(state?.failure).toMatchObject({
+      attempts: 1,
+      code: 'INVALID_JOB',
+      failureClass: 'trial',
+    });
     expect(state?.failure?.message).toMatch(/^invalid job data: key: must be a 64-character hex/);
     expect(JSON.parse((await get(`/v1/sweeps/${id}`)).text)).toMatchObject({
       state: 'failed',
