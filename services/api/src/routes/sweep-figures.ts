@@ -2,14 +2,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gridResponseSchema, problemSchema } from '@seedsweep/api-contract';
-import { renderGridSvg, renderSeedsSvg } from '@seedsweep/figures';
+import { renderGridSvg, renderSeedsSvg, svgToPngAsync } from '@seedsweep/figures';
 import type { SweepPlan } from '@seedsweep/sweep-spec';
 import { ApiError } from '../errors/index.js';
 import { sweepParams } from './sweep-params.js';
 
 const numberParam = z.string().min(1).transform(Number).refine(Number.isFinite, 'must be a number');
 
-/** The grid as JSON and the paper's two figures as SVG. */
+/** The grid as JSON and the paper's two figures as SVG, and each as a PNG beside it. */
 export async function sweepFigureRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<ZodTypeProvider>();
 
@@ -39,56 +39,76 @@ export async function sweepFigureRoutes(parent: FastifyInstance): Promise<void> 
     },
   );
 
-  app.get(
-    '/v1/sweeps/:id/grid.svg',
-    {
-      schema: {
-        tags: ['results'],
-        summary: "Heatmaps of mean gain over (tau, P), one per group (the paper's Figure 3)",
-        params: sweepParams,
-      },
-    },
-    async (request, reply) => {
-      const { reader } = app.seedsweep;
-      const sweep = await reader.sweep(request.params.id);
-      const stored = await reader.grid(sweep);
-      if (!stored) throw gridNotReady(sweep.id);
-      const title = `${sweep.name}: mean gain of RandomOut over the baseline, paired by seed`;
-      return reply.type('image/svg+xml').send(renderGridSvg(stored.grid, { title }));
-    },
-  );
+  const seedsQuery = z.object({
+    region: z.string().min(1).optional(),
+    group: z.string().min(1).optional(),
+    tau: numberParam,
+    p: numberParam,
+  });
 
-  app.get(
-    '/v1/sweeps/:id/seeds.svg',
-    {
-      schema: {
-        tags: ['results'],
-        summary:
-          "Accuracies of every seed in one cell, sorted, RandomOut beside the baseline (the paper's Figure 4)",
-        params: sweepParams,
-        querystring: z.object({
-          region: z.string().min(1).optional(),
-          group: z.string().min(1).optional(),
-          tau: numberParam,
-          p: numberParam,
-        }),
+  /** Figure 3 of the sweep, as SVG text. */
+  const gridSvg = async (id: string): Promise<string> => {
+    const { reader } = app.seedsweep;
+    const sweep = await reader.sweep(id);
+    const stored = await reader.grid(sweep);
+    if (!stored) throw gridNotReady(sweep.id);
+    const title = `${sweep.name}: mean gain of RandomOut over the baseline, paired by seed`;
+    return renderGridSvg(stored.grid, { title });
+  };
+
+  /** Figure 4 of one cell of the sweep, as SVG text. */
+  const seedsSvg = async (id: string, query: z.infer<typeof seedsQuery>): Promise<string> => {
+    const { reader } = app.seedsweep;
+    const sweep = await reader.sweep(id);
+    const { region, group, tau, p } = query;
+    const groupId = group ?? onlyGroupOf(reader.plan(sweep), region);
+    const { seeds, majorityRate } = await reader.seeds(sweep, groupId, tau, p);
+    const margin = sweep.definition.analysis.failureMargin;
+    return renderSeedsSvg({
+      title: `${sweep.name}: ${groupId}, tau=${tau}, P=${p}%: seeds sorted by test accuracy`,
+      seeds,
+      failureThreshold: majorityRate === null ? null : majorityRate + margin,
+    });
+  };
+
+  for (const format of ['svg', 'png'] as const) {
+    const as = format === 'svg' ? 'SVG' : 'PNG, at twice the size of the SVG';
+    app.get(
+      `/v1/sweeps/:id/grid.${format}`,
+      {
+        schema: {
+          tags: ['results'],
+          summary: `Heatmaps of mean gain over (tau, P), one per group (the paper's Figure 3), as ${as}`,
+          params: sweepParams,
+        },
       },
-    },
-    async (request, reply) => {
-      const { reader } = app.seedsweep;
-      const sweep = await reader.sweep(request.params.id);
-      const { region, group, tau, p } = request.query;
-      const groupId = group ?? onlyGroupOf(reader.plan(sweep), region);
-      const { seeds, majorityRate } = await reader.seeds(sweep, groupId, tau, p);
-      const margin = sweep.definition.analysis.failureMargin;
-      const svg = renderSeedsSvg({
-        title: `${sweep.name}: ${groupId}, tau=${tau}, P=${p}%: seeds sorted by test accuracy`,
-        seeds,
-        failureThreshold: majorityRate === null ? null : majorityRate + margin,
-      });
-      return reply.type('image/svg+xml').send(svg);
-    },
-  );
+      async (request, reply) => send(reply, format, await gridSvg(request.params.id)),
+    );
+
+    app.get(
+      `/v1/sweeps/:id/seeds.${format}`,
+      {
+        schema: {
+          tags: ['results'],
+          summary: `Accuracies of every seed in one cell, sorted, RandomOut beside the baseline (the paper's Figure 4), as ${as}`,
+          params: sweepParams,
+          querystring: seedsQuery,
+        },
+      },
+      async (request, reply) =>
+        send(reply, format, await seedsSvg(request.params.id, request.query)),
+    );
+  }
+}
+
+/** The SVG as it is, or drawn as a PNG (off the event loop: a render takes tens of ms). */
+async function send(
+  reply: FastifyReply,
+  format: 'svg' | 'png',
+  svg: string,
+): Promise<FastifyReply> {
+  if (format === 'svg') return reply.type('image/svg+xml').send(svg);
+  return reply.type('image/png').send(await svgToPngAsync(svg));
 }
 
 /** `region` names a group when the region has exactly one; otherwise `group` must. */
