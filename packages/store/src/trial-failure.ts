@@ -46,11 +46,14 @@ export function failureClassOf(code: string | null | undefined): FailureClass {
   return typeof code === 'string' && TRIAL_CODES.has(code) ? 'trial' : 'environment';
 }
 
-/** The error's stable code: its `code` (the packages' typed errors, Node's errno codes), else its name. */
+/**
+ * The error's stable code: its `code` (the packages' typed errors, Node's errno codes), else its
+ * name when that says more than `Error` (a trial process that died is a plain Error: no code).
+ */
 export function failureCodeOf(error: unknown): string | null {
   const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
   if (typeof code === 'string' && code !== '') return code;
-  return typeof name === 'string' && name !== '' ? name : null;
+  return typeof name === 'string' && name !== '' && name !== 'Error' ? name : null;
 }
 
 /** A message as one line of at most 300 characters: what a failure shows as its reason. */
