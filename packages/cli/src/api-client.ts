@@ -122,6 +122,15 @@ export class ApiClient {
     return this.call(`/v1/sweeps/${id}/${file}`, {}, (res) => res.text());
   }
 
+  /** A figure as PNG: `grid.png`, or `seeds.png?group=..&tau=..&p=..`. */
+  figurePng(id: string, file: string): Promise<Uint8Array> {
+    return this.call(
+      `/v1/sweeps/${id}/${file}`,
+      {},
+      async (res) => new Uint8Array(await res.arrayBuffer()),
+    );
+  }
+
   trialPage(id: string, offset: number, limit: number): Promise<TrialPage> {
     return this.json(`/v1/sweeps/${id}/trials?format=json&offset=${offset}&limit=${limit}`);
   }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,11 +30,11 @@ training: {epochs: 2}
  * `seedsweep run` as a new user meets it: no REDIS_URL and no API running, so it starts a
  * redis-server (data under ./.data), the API, the aggregator and a worker, and stops them all.
  */
-function run(): Promise<Run> {
+function run(...extra: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [bin, 'run', 'sweep.yaml'],
+      [bin, 'run', 'sweep.yaml', ...extra],
       {
         cwd: workDir,
         env: {
@@ -86,14 +86,25 @@ describe('seedsweep run', () => {
     expect(first.stderr).toContain('4 trials, 0 reused, 4 enqueued');
     expect(first.stderr).toMatch(/tau=0\.1 +[+-]?\d+\.\d \(n=2\)/);
 
-    const results = path.join(workDir, 'results', id);
+    // results/<sweep name>: the latest run of that name, its id inside.
+    const results = path.join(workDir, 'results', 'run-test');
+    expect(await readdir(path.join(workDir, 'results'))).toEqual(['run-test']);
     expect((await readdir(results)).sort()).toEqual([
       'grid.json',
+      'grid.png',
       'grid.svg',
+      'seeds-East.png',
       'seeds-East.svg',
+      'sweep.json',
       'trials.csv',
     ]);
+    const record = JSON.parse(await readFile(path.join(results, 'sweep.json'), 'utf8'));
+    expect(record).toMatchObject({ id, name: 'run-test', state: 'done', trials: 4 });
     expect(await readFile(path.join(results, 'grid.svg'), 'utf8')).toMatch(/^<svg /);
+    for (const png of ['grid.png', 'seeds-East.png']) {
+      const bytes = await readFile(path.join(results, png));
+      expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    }
     const csv = (await readFile(path.join(results, 'trials.csv'), 'utf8')).trim().split('\r\n');
     expect(csv).toHaveLength(5);
     expect(await listening(port)).toBe(false);
@@ -102,5 +113,22 @@ describe('seedsweep run', () => {
     const second = await run();
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('4 trials, 4 reused, 0 enqueued');
+    // It replaced the first run's results whole, and left nothing else beside them.
+    expect(await readdir(path.join(workDir, 'results'))).toEqual(['run-test']);
+    const again = JSON.parse(await readFile(path.join(results, 'sweep.json'), 'utf8'));
+    // A run is a submission of its own (the trials are reused): its id is the one inside now.
+    expect(again.id).toBe(second.stdout.trim());
+    expect(again.id).not.toBe(id);
+  });
+
+  it('refuses, before starting anything, an --out that holds files other than results', async () => {
+    const out = path.join(workDir, 'thesis');
+    await mkdir(out);
+    await writeFile(path.join(out, 'chapter1.tex'), 'x');
+    const refused = await run('--out', out);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('holds files that are not results (chapter1.tex)');
+    expect(refused.stderr).not.toContain('started Redis');
+    expect(await readdir(out)).toEqual(['chapter1.tex']);
   });
 });
