@@ -38,8 +38,10 @@ export function resubmissionText(response: {
     parts.push(`${response.retried} of them failed before and run again`);
   }
   if (response.failed) {
+    const [its, stay, them] =
+      response.failed === 1 ? ['its', 'stays', 'it'] : ['their', 'stay', 'them'];
     parts.push(
-      `${response.failed} failed before for a reason of their own and stay failed ('seedsweep retry ${response.id}' runs them again)`,
+      `${response.failed} failed before for a reason of ${its} own and ${stay} failed ('seedsweep retry ${response.id}' runs ${them} again)`,
     );
   }
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';

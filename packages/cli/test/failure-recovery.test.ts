@@ -268,7 +268,7 @@ describe('a first run without the dataset', () => {
     const resubmitted = await seedsweep(['submit', 'own.yaml', '--watch']);
     expect(resubmitted.code, resubmitted.stderr).toBe(1);
     expect(resubmitted.stderr).toContain(
-      "2 trials, 1 reused, 0 enqueued (1 failed before for a reason of their own and stay failed ('seedsweep retry",
+      "2 trials, 1 reused, 0 enqueued (1 failed before for a reason of its own and stays failed ('seedsweep retry",
     );
 
     const retried = await seedsweep(['retry', id, '--watch']);

@@ -43,7 +43,10 @@ describe('resubmissionText', () => {
       ' (15 of them failed before and run again)',
     );
     expect(resubmissionText({ id: ID, retried: 2, failed: 1 })).toBe(
-      ` (2 of them failed before and run again; 1 failed before for a reason of their own and stay failed ('seedsweep retry ${ID}' runs them again))`,
+      ` (2 of them failed before and run again; 1 failed before for a reason of its own and stays failed ('seedsweep retry ${ID}' runs it again))`,
+    );
+    expect(resubmissionText({ id: ID, retried: 0, failed: 3 })).toBe(
+      ` (3 failed before for a reason of their own and stay failed ('seedsweep retry ${ID}' runs them again))`,
     );
   });
 });

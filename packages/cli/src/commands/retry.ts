@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ApiClient } from '../api-client.js';
+import type { RetryResponse } from '../api-types.js';
 import type { CommandContext, CommandResult } from '../command.js';
 import { sweepIdArgument } from '../sweep-id.js';
 import { watchToEnd } from '../watch-to-end.js';
@@ -27,14 +28,18 @@ export async function retryCommand(args: string[], ctx: CommandContext): Promise
   const id = sweepIdArgument(positionals, 'retry');
   const client = ApiClient.forCommand(ctx);
   const answer = await client.retry(id);
-  if (values.json) ctx.out(JSON.stringify(answer));
-  else {
-    const { retried, enqueued } = answer.retry;
-    const others = enqueued - retried;
-    ctx.out(
-      `sweep ${id} "${answer.name}": ${retried} failed ${retried === 1 ? 'trial' : 'trials'} put back on the queue${others > 0 ? `, and ${others} unfinished without a job` : ''}; ${answer.counts.done} of ${answer.trials} done`,
-    );
-  }
+  ctx.out(values.json ? JSON.stringify(answer) : retryLine(id, answer));
   if (values.watch !== true) return;
   return (await watchToEnd(client, id, ctx)).exitCode;
+}
+
+function retryLine(id: string, answer: RetryResponse): string {
+  const { retried, enqueued } = answer.retry;
+  const done = `${answer.counts.done} of ${answer.trials} done`;
+  if (enqueued === 0) return `sweep ${id} "${answer.name}": no failed trials to run again; ${done}`;
+  const trials = retried === 1 ? 'trial' : 'trials';
+  // Trials of the sweep that had neither a result, a failure nor a job (what a Redis crash leaves).
+  const others = enqueued - retried;
+  const more = others > 0 ? `, and ${others} unfinished without a job` : '';
+  return `sweep ${id} "${answer.name}": ${retried} failed ${trials} put back on the queue${more}; ${done}`;
 }
