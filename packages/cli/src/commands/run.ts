@@ -46,16 +46,12 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   // Before anything starts: the results would replace the whole directory.
   if (values.out !== undefined) await checkResultsDir(path.resolve(values.out));
   const client = ApiClient.forCommand(ctx);
-  const ownStack = !(await answers(ctx.env.apiUrl));
+  // The port its own API would take: SEEDSWEEP_URL must then be this machine.
+  const port = (await answers(ctx.env.apiUrl)) ? null : localPort(ctx.env.apiUrl);
   // Its workers read the dataset as this process does: without it, no trial could train.
-  if (ownStack) await checkDataset(ctx.env, ctx.log);
-  const stack = !ownStack
-    ? null
-    : await LocalStack.start(ctx, {
-        workers,
-        port: localPort(ctx.env.apiUrl),
-        warningsOnly: true,
-      });
+  if (port !== null) await checkDataset(ctx.env, ctx.log);
+  const stack =
+    port === null ? null : await LocalStack.start(ctx, { workers, port, warningsOnly: true });
   if (stack)
     ctx.log(
       `started Redis (${stack.redisOrigin}), the API, the aggregator and ${workers} worker(s)`,
