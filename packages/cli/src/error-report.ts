@@ -33,6 +33,8 @@ const USER_INPUT_PROBLEMS = new Set([
  */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof EnvError) return 2;
+  // A records file that cannot be read is the user's input, wherever it is found wrong.
+  if (error instanceof RecordsFileError) return 2;
   if (error instanceof ApiProblemError && USER_INPUT_PROBLEMS.has(error.code)) return 2;
   if (isParseArgsError(error)) return 2;
   if (error instanceof TrainingAbortedError || error instanceof InterruptedError) return 130;

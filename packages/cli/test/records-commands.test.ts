@@ -421,7 +421,7 @@ describe('seedsweep import', () => {
     ];
     for (const [bad, message] of cases) {
       const run = await seedsweep(['import', exported, bad], target.url);
-      expect(run.code, bad).toBe(1);
+      expect(run.code, bad).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(message);
     }
