@@ -72,22 +72,34 @@ export interface RegimeChoice {
   regions: { region: string; n: number; atChance: number; meanConverged: number | null }[];
   /** Mean over regions of |fraction at chance - 5%|. */
   distance: number;
+  /** Whether the seeds that escaped the lottery learnt as well as in the region's best setting. */
+  converged: boolean;
+  /** Whether every seed the search plans is counted. */
+  complete: boolean;
 }
 
+/** "The rest converged": within this of the best mean accuracy of escaped seeds in the region. */
+export const CONVERGED_WITHIN = 0.05;
+
 /**
- * The (input scale, learning rate) whose baselines fail most like the paper's in every region:
- * the smallest mean distance of the fraction at chance from 5%, then the higher accuracy of the
- * converged seeds (a regime where seeds that escape the lottery learn well). Only settings whose
- * every region has as many baselines done as the most complete setting qualify, so settings are
- * compared on the same seeds; `complete` says whether those are all `seeds` of the search.
+ * The (input scale, learning rate) whose baselines fail most like the paper's: among settings
+ * where the lottery exists (a seed at chance in some region) and the seeds that escape it learn
+ * (their mean within 5 points of the best such mean of any setting of the region), the smallest
+ * mean distance over the regions of the fraction at chance from 5%; among equals, the higher
+ * accuracy of the rest. When no setting has both, the nearest in failure rate, marked
+ * `converged: false`. Null when no setting has a seed at chance.
  */
 export function chooseRegime(
   rows: readonly LotteryRow[],
-  seeds: number,
-): (RegimeChoice & { complete: boolean }) | null {
+  seedsPlanned: number,
+): RegimeChoice | null {
   const regions = [...new Set(rows.map((r) => r.region))];
-  const most = Math.max(0, ...rows.map((r) => r.n));
-  if (most === 0) return null;
+  const best = new Map(
+    regions.map((region) => [
+      region,
+      Math.max(...rows.filter((r) => r.region === region).map((r) => r.meanConverged ?? 0)),
+    ]),
+  );
   const settings = new Map<string, LotteryRow[]>();
   for (const row of rows) {
     const id = `${row.inputScale}/${row.learningRate}`;
@@ -95,7 +107,8 @@ export function chooseRegime(
   }
   const choices: RegimeChoice[] = [];
   for (const group of settings.values()) {
-    if (group.length !== regions.length || group.some((r) => r.n < most)) continue;
+    if (group.length !== regions.length || group.some((r) => r.n === 0)) continue;
+    if (group.every((r) => r.atChance === 0)) continue;
     const distance =
       group.reduce((sum, r) => sum + Math.abs(r.atChance / r.n - PAPER_FAILURE_RATE), 0) /
       group.length;
@@ -109,11 +122,19 @@ export function chooseRegime(
         meanConverged: r.meanConverged,
       })),
       distance,
+      converged: group.every(
+        (r) =>
+          r.meanConverged !== null &&
+          r.meanConverged >= best.get(r.region)! - CONVERGED_WITHIN - 1e-12,
+      ),
+      complete: group.every((r) => r.n >= seedsPlanned),
     });
   }
-  const converged = (c: RegimeChoice) =>
+  const rest = (c: RegimeChoice) =>
     c.regions.reduce((sum, r) => sum + (r.meanConverged ?? 0), 0) / c.regions.length;
-  choices.sort((a, b) => a.distance - b.distance || converged(b) - converged(a));
-  const best = choices[0];
-  return best ? { ...best, complete: most >= seeds } : null;
+  choices.sort(
+    (a, b) =>
+      Number(b.converged) - Number(a.converged) || a.distance - b.distance || rest(b) - rest(a),
+  );
+  return choices[0] ?? null;
 }

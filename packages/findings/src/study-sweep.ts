@@ -14,15 +14,45 @@ export class StudySweep {
   readonly plan: SweepPlan;
   readonly grid: SweepGrid;
 
+  /**
+   * How many of each group's seeds, from the first, count: all of them, unless `firstSeedsDone`
+   * asks for the seeds every trial of every group has a result for. A sweep trains seed by seed,
+   * so a sweep cut short is then a complete sweep of fewer seeds, its settings compared on the
+   * same seeds.
+   */
+  readonly seedsCounted: number;
+  private readonly counted: ReadonlySet<string>;
+
   constructor(
     readonly header: RecordsHeader['sweep'],
     private readonly library: RecordsLibrary,
+    options: { firstSeedsDone?: boolean } = {},
   ) {
     this.definition = parseSweepDefinition(header.definition);
     this.plan = planSweep(this.definition, { trainerVersion: header.trainerVersion });
-    this.grid = buildSweepGrid(this.plan, (key) => library.result(key), {
+    this.seedsCounted = options.firstSeedsDone
+      ? this.firstSeedsDone()
+      : Math.max(0, ...this.plan.groups.map((g) => g.seeds.length));
+    this.counted = new Set(
+      this.plan.groups.flatMap((g) =>
+        [g.baseline, ...g.cells.flat()].flatMap((keys) => keys.slice(0, this.seedsCounted)),
+      ),
+    );
+    this.grid = buildSweepGrid(this.plan, (key) => this.result(key), {
       margin: this.definition.analysis.failureMargin,
     });
+  }
+
+  private firstSeedsDone(): number {
+    let k = 0;
+    const done = (keys: readonly string[]) => this.library.result(keys[k]!) !== undefined;
+    const groups = this.plan.groups;
+    while (
+      groups.every((g) => k < g.seeds.length && done(g.baseline) && g.cells.flat().every(done))
+    ) {
+      k++;
+    }
+    return k;
   }
 
   get name(): string {
@@ -30,12 +60,13 @@ export class StudySweep {
   }
 
   result(key: string): StoredResult | undefined {
-    return this.library.result(key);
+    return this.counted.has(key) ? this.library.result(key) : undefined;
   }
 
   /** Every result of the plan's trials, with the epochs each was configured for. */
   results(): (StoredResult & { epochs: number })[] {
     return this.plan.trials.flatMap((t) => {
+      // The compute is every result the sweep has, counted or not: it was spent.
       const r = this.library.result(t.key);
       return r ? [{ ...r, epochs: t.spec.train.epochs }] : [];
     });
@@ -46,7 +77,7 @@ export class StudySweep {
     const planned = this.plan.groups.find((g) => g.id === group.id);
     if (!planned || group.failureThreshold === null) return null;
     const accuracies = planned.baseline.flatMap((key) => {
-      const r = this.library.result(key);
+      const r = this.result(key);
       return r && r.testAccuracy > group.failureThreshold! ? [r.testAccuracy] : [];
     });
     return accuracies.length === 0
@@ -57,6 +88,6 @@ export class StudySweep {
   /** The seeds' baseline accuracies of a group, in seed order (null: no result). */
   baselineAccuracies(groupId: string): (number | null)[] {
     const planned = this.plan.groups.find((g) => g.id === groupId);
-    return planned?.baseline.map((key) => this.library.result(key)?.testAccuracy ?? null) ?? [];
+    return planned?.baseline.map((key) => this.result(key)?.testAccuracy ?? null) ?? [];
   }
 }

@@ -41,7 +41,7 @@ export async function writeFindings(options: WriteFindingsOptions): Promise<Writ
 
   const searchHeader = library.sweep(options.searchName ?? 'lottery-search');
   const gridHeader = library.sweep(options.gridName ?? 'paper-fig3');
-  const search = searchHeader && new StudySweep(searchHeader, library);
+  const search = searchHeader && new StudySweep(searchHeader, library, { firstSeedsDone: true });
   const grid = gridHeader && new StudySweep(gridHeader, library);
 
   const searchSection = search ? await describeSearch(search, figure) : null;
@@ -65,7 +65,8 @@ type Figure = (name: string, svg: string) => Promise<string>;
 async function describeSearch(search: StudySweep, figure: Figure): Promise<SearchSection> {
   const rows = lotteryRows(search.grid.groups, (g) => search.meanConverged(g));
   const def = search.definition;
-  const seeds = Math.max(0, ...search.plan.groups.map((g) => g.seeds.length));
+  const planned = Math.max(0, ...search.plan.groups.map((g) => g.seeds.length));
+  const seeds = search.seedsCounted;
   const epochs = [...new Set(search.plan.groups.map((g) => g.axes.epochs))];
   const firstGroup = search.plan.groups[0]!;
   const svg = renderLotterySvg({
@@ -80,7 +81,8 @@ async function describeSearch(search: StudySweep, figure: Figure): Promise<Searc
     cropScale: def.dataset.cropScale,
     cell: { tau: firstGroup.taus[0]!, activePercent: firstGroup.activePercents[0]! },
     rows,
-    choice: chooseRegime(rows, seeds),
+    seedsPlanned: planned,
+    choice: chooseRegime(rows, planned),
     figure: await figure(search.name, svg),
   };
 }

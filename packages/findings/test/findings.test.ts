@@ -97,8 +97,9 @@ describe('writeFindings', () => {
       /\| East \| minmax \| 0\.003 \|[^\n]*\+6\.25 \[[^\n]*\(n 4\) \|[^\n]*\| 1 of 1 \|/,
     );
     expect(md).toContain('| West | unit | 0.05 | 4 | 4 (100.0%) | 60.0% | – |');
-    // The nearest 5% at chance is minmax 0.001 (0%, distance 5 points) over minmax 0.003 (25%).
-    expect(md).toContain('`inputScale: minmax` at learning rate 0.001');
+    // minmax 0.001 has no seed at chance: no lottery. minmax 0.003 (25%) is nearer 5% than
+    // unit 0.01 (50%); unit 0.05 has no seed that escaped.
+    expect(md).toContain('`inputScale: minmax` at learning rate 0.003');
     expect(md).toContain('Not run yet: `examples/paper-fig3.yaml` has no committed results.');
     // Compute: 32 baselines trained, the 7 x 2 failing seeds' cells resumed, the rest derived.
     expect(md).toMatch(/\| lottery-search \| 64 \| 32 \| 14 \| 18 \|/);
@@ -107,6 +108,29 @@ describe('writeFindings', () => {
     expect(
       (await stat(path.join(dir, 'docs', 'figures', 'lottery-search.png'))).size,
     ).toBeGreaterThan(1000);
+  });
+
+  it('counts a search cut short on the first seeds every trial has, so settings share their seeds', async () => {
+    const { lines, plan } = recordsOf(SEARCH);
+    // Seed 3's RandomOut trial of one setting is missing, and seed 2's baseline of another.
+    const missing = new Set([
+      plan.groups[1]!.cells[0]![0]![3]!,
+      plan.groups[2]!.baseline[2]!,
+      plan.groups[2]!.cells[0]![0]![2]!,
+    ]);
+    await write(
+      'lottery-search.jsonl.gz',
+      lines.filter((line) => !missing.has((JSON.parse(line) as { key?: string }).key ?? '')),
+    );
+    await writeFindings({ resultsDir: path.join(dir, 'results'), outDir: path.join(dir, 'docs') });
+    const md = await readFile(path.join(dir, 'docs', 'findings.md'), 'utf8');
+    expect(md).toContain('both regions, the first 2 of its 4 seeds (so far:');
+    // minmax 0.003 fails seed 0 of 0-1: 1 of 2; unit 0.05 fails both.
+    expect(md).toContain('| East | minmax | 0.003 | 2 | 1 (50.0%) |');
+    expect(md).toContain('| West | unit | 0.05 | 2 | 2 (100.0%) |');
+    expect(md).toContain('**Provisional:**');
+    // The compute counts every result stored, counted or not.
+    expect(md).toMatch(/\| lottery-search \| 61 \|/);
   });
 
   it('writes the paper grid with its claims and the seeds whose fate changed', async () => {
@@ -152,7 +176,14 @@ describe('writeFindings', () => {
 });
 
 describe('chooseRegime', () => {
-  const row = (region: string, inputScale: string, lr: number, n: number, atChance: number) =>
+  const row = (
+    region: string,
+    inputScale: string,
+    lr: number,
+    n: number,
+    atChance: number,
+    meanConverged: number | null = 0.9,
+  ) =>
     ({
       region,
       inputScale,
@@ -161,36 +192,54 @@ describe('chooseRegime', () => {
       n,
       atChance,
       meanAccuracy: 0.8,
-      meanConverged: 0.9 - lr,
+      meanConverged,
       failureThreshold: 0.64,
       cell: null,
     }) as LotteryRow;
 
-  it('takes the smallest mean distance from 5% over the regions, then the better converged seeds', () => {
+  it('takes the setting nearest 5% at chance among those where the lottery exists and the rest learn', () => {
     const rows = [
-      row('East', 'minmax', 0.002, 20, 1),
-      row('West', 'minmax', 0.002, 20, 3),
-      row('East', 'unit', 0.02, 20, 1),
-      row('West', 'unit', 0.02, 20, 1),
-      row('East', 'raw', 0.001, 20, 1),
-      row('West', 'raw', 0.001, 20, 1),
+      row('East', 'standardise', 0.1, 20, 0, 0.91),
+      row('West', 'standardise', 0.1, 20, 0, 0.88),
+      row('East', 'minmax', 0.002, 20, 1, 0.9),
+      row('West', 'minmax', 0.002, 20, 3, 0.86),
+      row('East', 'unit', 0.02, 20, 1, 0.89),
+      row('West', 'unit', 0.02, 20, 1, 0.87),
+      // Nearest 5% of all, but its escaped seeds learn far worse than the region's best.
+      row('East', 'raw', 0.001, 20, 1, 0.8),
+      row('West', 'raw', 0.001, 20, 1, 0.8),
     ];
-    const choice = chooseRegime(rows, 20)!;
-    // unit and raw are both at 5% in both regions; raw's converged seeds are better (0.899).
-    expect(choice).toMatchObject({ inputScale: 'raw', learningRate: 0.001, distance: 0 });
-    expect(chooseRegime(rows.slice(0, 2), 20)).toMatchObject({ inputScale: 'minmax' });
+    // standardise has no lottery; raw's rest did not converge; unit (5%, 5%) beats minmax.
+    expect(chooseRegime(rows, 20)).toMatchObject({
+      inputScale: 'unit',
+      learningRate: 0.02,
+      distance: 0,
+      converged: true,
+      complete: true,
+    });
+    // Without unit, minmax; without both, raw, marked as not converged.
+    expect(
+      chooseRegime(
+        rows.filter((r) => r.inputScale !== 'unit'),
+        20,
+      ),
+    ).toMatchObject({
+      inputScale: 'minmax',
+    });
+    expect(
+      chooseRegime(
+        rows.filter((r) => r.inputScale === 'raw' || r.inputScale === 'standardise'),
+        20,
+      ),
+    ).toMatchObject({ inputScale: 'raw', converged: false });
   });
 
-  it('compares settings on the same seeds, and says when the search is not complete', () => {
-    const partial = [
-      row('East', 'unit', 0.02, 12, 0),
-      row('West', 'unit', 0.02, 11, 0),
-      row('East', 'raw', 0.001, 12, 1),
-      row('West', 'raw', 0.001, 12, 0),
-    ];
-    // unit lacks a West seed, so only raw is compared; 12 of 20 seeds is provisional.
-    expect(chooseRegime(partial, 20)).toMatchObject({ inputScale: 'raw', complete: false });
-    expect(chooseRegime(partial, 12)).toMatchObject({ complete: true });
-    expect(chooseRegime([row('East', 'unit', 0.02, 0, 0)], 20)).toBeNull();
+  it('chooses nothing where no seed is at chance, and marks a search without all its seeds', () => {
+    expect(
+      chooseRegime([row('East', 'unit', 0.02, 12, 0), row('West', 'unit', 0.02, 12, 0)], 20),
+    ).toBeNull();
+    expect(
+      chooseRegime([row('East', 'unit', 0.02, 12, 1), row('West', 'unit', 0.02, 12, 0)], 20),
+    ).toMatchObject({ complete: false });
   });
 });
