@@ -14,7 +14,7 @@ import type { PlanResponse } from '../api-types.js';
 import type { CommandContext, CommandResult } from '../command.js';
 import { planLines } from '../plan-text.js';
 import { checkSweepFile } from '../sweep-file-check.js';
-import { readSweepFile } from '../sweep-file.js';
+import { readSweepFile, sweepFileArgument } from '../sweep-file.js';
 import { UsageError } from '../usage-error.js';
 
 export const planHelp = `Usage: seedsweep plan <sweep.yaml|sweep.json> [options]
@@ -45,16 +45,9 @@ export async function planCommand(args: string[], ctx: CommandContext): Promise<
     strict: true,
     allowPositionals: true,
   });
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? 'plan needs a sweep file (.yaml, .yml or .json)'
-        : `plan takes one sweep file, got ${positionals.length} arguments`,
-    );
-  }
+  const name = sweepFileArgument(positionals, 'plan');
   const workers = positiveInt(values.workers, '--workers', 100_000);
   const concurrency = positiveInt(values.concurrency, '--concurrency', 1024);
-  const name = positionals[0]!;
   const file = await readSweepFile(name);
   const definition = checkSweepFile(file, name);
   const client = ApiClient.forCommand(ctx);

@@ -4,7 +4,7 @@ import type { CommandContext, CommandResult } from '../command.js';
 import { InterruptedError } from '../interrupted-error.js';
 import { estimateLine } from '../plan-text.js';
 import { resubmissionText } from '../failure-report.js';
-import { readSweepFile } from '../sweep-file.js';
+import { readSweepFile, sweepFileArgument } from '../sweep-file.js';
 import { UsageError } from '../usage-error.js';
 import { watchToEnd } from '../watch-to-end.js';
 
@@ -33,18 +33,12 @@ export async function submitCommand(args: string[], ctx: CommandContext): Promis
     strict: true,
     allowPositionals: true,
   });
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? 'submit needs a sweep file (.yaml, .yml or .json)'
-        : `submit takes one sweep file, got ${positionals.length} arguments`,
-    );
-  }
+  const fileName = sweepFileArgument(positionals, 'submit');
   const key = values['idempotency-key'];
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw new UsageError('--idempotency-key must be 1-200 visible ASCII characters');
   }
-  const file = await readSweepFile(positionals[0]!);
+  const file = await readSweepFile(fileName);
   const client = ApiClient.forCommand(ctx);
   const quiet = values.json === true;
   // What it will cost, before anything is enqueued: a dry run at the same API.
