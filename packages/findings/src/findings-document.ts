@@ -115,7 +115,8 @@ function seedsText(search: SearchSection): string {
   if (search.seeds >= search.seedsPlanned) return `${search.seeds} seeds`;
   return (
     `the first ${search.seeds} of its ${search.seedsPlanned} seeds (so far: a seed counts once ` +
-    'every trial of every setting has it, so all settings are compared on the same seeds)'
+    "every setting's baseline has it, so all settings are compared on the same seeds; the " +
+    'RandomOut column pairs the counted seeds whose RandomOut trial is done, its n)'
   );
 }
 

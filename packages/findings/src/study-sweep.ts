@@ -16,9 +16,10 @@ export class StudySweep {
 
   /**
    * How many of each group's seeds, from the first, count: all of them, unless `firstSeedsDone`
-   * asks for the seeds every trial of every group has a result for. A sweep trains seed by seed,
-   * so a sweep cut short is then a complete sweep of fewer seeds, its settings compared on the
-   * same seeds.
+   * asks for the seeds whose baselines every group has. A sweep enqueues seed by seed, so its
+   * settings are then compared on the same seeds. RandomOut trials are not waited for: one whose
+   * baseline was still running goes back to the end of the queue (BullMQ promotes a delayed job
+   * behind every waiting one), so they lag; their cells pair whichever counted seeds they have.
    */
   readonly seedsCounted: number;
   private readonly counted: ReadonlySet<string>;
@@ -47,9 +48,7 @@ export class StudySweep {
     let k = 0;
     const done = (keys: readonly string[]) => this.library.result(keys[k]!) !== undefined;
     const groups = this.plan.groups;
-    while (
-      groups.every((g) => k < g.seeds.length && done(g.baseline) && g.cells.flat().every(done))
-    ) {
+    while (groups.every((g) => k < g.seeds.length && done(g.baseline))) {
       k++;
     }
     return k;

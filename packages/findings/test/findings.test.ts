@@ -112,9 +112,9 @@ describe('writeFindings', () => {
 
   it('counts a search cut short on the first seeds every trial has, so settings share their seeds', async () => {
     const { lines, plan } = recordsOf(SEARCH);
-    // Seed 3's RandomOut trial of one setting is missing, and seed 2's baseline of another.
+    // Seed 2's baseline of one setting is missing, and seed 0's RandomOut trial of another.
     const missing = new Set([
-      plan.groups[1]!.cells[0]![0]![3]!,
+      plan.groups[1]!.cells[0]![0]![0]!,
       plan.groups[2]!.baseline[2]!,
       plan.groups[2]!.cells[0]![0]![2]!,
     ]);
@@ -127,6 +127,8 @@ describe('writeFindings', () => {
     expect(md).toContain('both regions, the first 2 of its 4 seeds (so far:');
     // minmax 0.003 fails seed 0 of 0-1: 1 of 2; unit 0.05 fails both.
     expect(md).toContain('| East | minmax | 0.003 | 2 | 1 (50.0%) |');
+    // Its RandomOut trial of seed 0 is missing: the cell pairs seed 1 alone.
+    expect(md).toMatch(/\| East \| minmax \| 0\.003 \| 2 \|[^\n]*\(n 1\) \|/);
     expect(md).toContain('| West | unit | 0.05 | 2 | 2 (100.0%) |');
     expect(md).toContain('**Provisional:**');
     // The compute counts every result stored, counted or not.
