@@ -138,13 +138,15 @@ function choiceText(choice: SearchSection['choice']): string[] {
   const caveat = choice.converged
     ? ''
     : ' No setting where the lottery exists has the rest of its seeds converge as well as the ' +
-      'best setting of their region (within 5 points), so this one is only the nearest in failure rate.';
+      'best setting of their region and input scale (within 5 points), so this one is only the ' +
+      'nearest in failure rate.';
   return [
     `**The regime closest to the paper's baseline** (about 5% of seeds at chance, the rest ` +
       `converged) is \`inputScale: ${choice.inputScale}\` at learning rate ${choice.learningRate}: ` +
       `${regions}. The rule: among settings where the lottery exists (a seed at chance in some ` +
       'region) and the seeds that escape it learn (in every region their mean is within 5 points ' +
-      "of the best such mean of the region's settings), the smallest mean distance, over the " +
+      'of the best such mean of the region with the same input scale), the smallest mean ' +
+      'distance, over the ' +
       'regions, of the fraction at chance from 5%; among equals, the higher accuracy of the rest.' +
       caveat +
       status,

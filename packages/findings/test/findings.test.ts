@@ -207,9 +207,11 @@ describe('chooseRegime', () => {
       row('West', 'minmax', 0.002, 20, 3, 0.86),
       row('East', 'unit', 0.02, 20, 1, 0.89),
       row('West', 'unit', 0.02, 20, 1, 0.87),
-      // Nearest 5% of all, but its escaped seeds learn far worse than the region's best.
+      // Nearest 5% of all, but its escaped seeds learn far worse than raw's best.
       row('East', 'raw', 0.001, 20, 1, 0.8),
       row('West', 'raw', 0.001, 20, 1, 0.8),
+      row('East', 'raw', 0.0001, 20, 0, 0.88),
+      row('West', 'raw', 0.0001, 20, 0, 0.86),
     ];
     // standardise has no lottery; raw's rest did not converge; unit (5%, 5%) beats minmax.
     expect(chooseRegime(rows, 20)).toMatchObject({
