@@ -4,8 +4,12 @@ import type { FailureGroup } from './api-types.js';
  * A sweep's failed trials, grouped by reason, as lines for the terminal: each group's count,
  * class and one-line reason, then the fix where one is known; last, how to run them again.
  */
-export function failureLines(id: string, failures: readonly FailureGroup[]): string[] {
-  if (failures.length === 0) return [];
+export function failureLines(
+  id: string,
+  // An API older than failure groups sends none: the CLI may be newer than the deployment.
+  failures: readonly FailureGroup[] | undefined,
+): string[] {
+  if (failures === undefined || failures.length === 0) return [];
   const lines: string[] = [];
   for (const group of failures) {
     const code = group.code ? `, ${group.code}` : '';

@@ -33,6 +33,8 @@ describe('failureLines', () => {
 
   it('says nothing without failures', () => {
     expect(failureLines(ID, [])).toEqual([]);
+    // From an API older than failure groups, which sends none.
+    expect(failureLines(ID, undefined)).toEqual([]);
   });
 });
 
