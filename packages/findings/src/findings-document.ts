@@ -129,26 +129,21 @@ function choiceText(choice: SearchSection['choice']): string[] {
   const regions = choice.regions
     .map(
       (r) =>
-        `${r.region} ${r.atChance} of ${r.n} at chance (${percent(r.atChance / r.n)}), the rest at ${percent(r.meanConverged)}`,
+        `${r.region} ${r.atChance} of ${r.n} at chance (${percent(r.atChance / r.n)}), the rest at ` +
+        `${percent(r.meanConverged)} (the region's best: ${percent(r.bestConverged)})`,
     )
     .join('; ');
   const status = choice.complete
     ? ''
     : ' **Provisional:** the search does not have all its seeds yet; the choice may change.';
-  const caveat = choice.converged
-    ? ''
-    : ' No setting where the lottery exists has the rest of its seeds converge as well as the ' +
-      'best setting of their region and input scale (within 5 points), so this one is only the ' +
-      'nearest in failure rate.';
   return [
     `**The regime closest to the paper's baseline** (about 5% of seeds at chance, the rest ` +
       `converged) is \`inputScale: ${choice.inputScale}\` at learning rate ${choice.learningRate}: ` +
-      `${regions}. The rule: among settings where the lottery exists (a seed at chance in some ` +
-      'region) and the seeds that escape it learn (in every region their mean is within 5 points ' +
-      'of the best such mean of the region with the same input scale), the smallest mean ' +
-      'distance, over the ' +
-      'regions, of the fraction at chance from 5%; among equals, the higher accuracy of the rest.' +
-      caveat +
+      `${regions}; ${points(choice.failureDistance, 1).slice(1)} points from 5% at chance and ` +
+      `${points(choice.shortfall, 1).slice(1)} points short of the best escaped accuracy, on ` +
+      'average over the regions. The rule: among settings where the lottery exists (a seed at ' +
+      'chance in some region), the smallest sum of those two distances; among equals, the higher ' +
+      'accuracy of the rest.' +
       status,
   ];
 }

@@ -8,7 +8,6 @@ export { FindingsError } from './findings-error.js';
 export { computeLedger, type ComputeLedger, type TrainingRecord } from './compute-ledger.js';
 export {
   chooseRegime,
-  CONVERGED_WITHIN,
   lotteryLines,
   lotteryRows,
   PAPER_FAILURE_RATE,
