@@ -6,6 +6,7 @@ import {
   RecordsFormatError,
   type RecordsHeader,
 } from '@seedsweep/api-contract';
+import { fileReadReason } from './file-read-reason.js';
 import { RecordsFileError } from './records-file-error.js';
 import { UsageError } from './usage-error.js';
 
@@ -128,17 +129,8 @@ async function* fileLines(file: string): AsyncGenerator<string> {
 
 function readError(file: string, error: unknown): Error {
   const { code, syscall } = error as NodeJS.ErrnoException;
-  if (syscall) {
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message;
-    return new UsageError(`cannot read records file '${file}': ${why}`);
-  }
+  if (syscall)
+    return new UsageError(`cannot read records file '${file}': ${fileReadReason(error)}`);
   if (code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
     return new RecordsFileError(`${file} is not UTF-8 text`);
   }

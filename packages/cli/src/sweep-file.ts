@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SweepFormat } from './api-client.js';
+import { fileReadReason } from './file-read-reason.js';
 import { UsageError } from './usage-error.js';
 
 const FORMAT_OF_EXTENSION: Record<string, SweepFormat> = {
@@ -30,16 +31,7 @@ export async function readSweepFile(file: string): Promise<SweepFile> {
   try {
     return { text: await readFile(file, 'utf8'), format };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message;
-    throw new UsageError(`cannot read sweep file '${file}': ${why}`);
+    throw new UsageError(`cannot read sweep file '${file}': ${fileReadReason(error)}`);
   }
 }
 

@@ -1,23 +1,28 @@
 import { countTrials } from './count-trials.js';
 import type { SweepDefinition } from './sweep-definition.js';
-import { estimateSweep, type EstimateInput, type Range } from './sweep-estimate.js';
+import { estimateSweep, type EstimateInput, type SweepEstimate } from './sweep-estimate.js';
 
 /** What `POST /v1/sweeps?dryRun=true` and `seedsweep plan` say about a sweep, but `dryRun`. */
-export interface PlanSummary {
+/** The estimate's counts and ranges, as estimateSweep gives them. */
+type EstimateCounts = Pick<
+  SweepEstimate,
+  | 'trials'
+  | 'stored'
+  | 'toRun'
+  | 'trainedInFull'
+  | 'derived'
+  | 'resumed'
+  | 'unknown'
+  | 'epochs'
+  | 'coreHours'
+  | 'wallHours'
+>;
+
+export interface PlanSummary extends EstimateCounts {
   name: string;
   trainerVersion: string;
-  trials: number;
   formula: string;
   groups: { id: string; region: string; seeds: number; cells: number }[];
-  stored: number;
-  toRun: number;
-  trainedInFull: number;
-  derived: number;
-  resumed: number;
-  unknown: number;
-  epochs: Range;
-  coreHours: Range;
-  wallHours: Range;
   workers: { workers: number; trialsPerWorker: number; slots: number; assumption: string };
   secondsPerEpoch: {
     region: string;
@@ -44,11 +49,21 @@ export function summarisePlan(input: SummaryInput): PlanSummary {
   const { definition, plan, workers, trialsPerWorker } = input;
   const slots = workers * trialsPerWorker;
   const estimate = estimateSweep({ ...input, slots });
+  const { trials, stored, toRun, trainedInFull, derived, resumed, unknown } = estimate;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return {
+    trials,
+    stored,
+    toRun,
+    trainedInFull,
+    derived,
+    resumed,
+    unknown,
+    epochs: estimate.epochs,
+    coreHours: estimate.coreHours,
+    wallHours: estimate.wallHours,
     name: definition.name,
     trainerVersion: input.trainerVersion,
-    trials: estimate.trials,
     formula: countTrials(definition).formula,
     groups: plan.groups.map((g) => ({
       id: g.id,
@@ -56,15 +71,6 @@ export function summarisePlan(input: SummaryInput): PlanSummary {
       seeds: g.seeds.length,
       cells: g.taus.length * g.activePercents.length,
     })),
-    stored: estimate.stored,
-    toRun: estimate.toRun,
-    trainedInFull: estimate.trainedInFull,
-    derived: estimate.derived,
-    resumed: estimate.resumed,
-    unknown: estimate.unknown,
-    epochs: estimate.epochs,
-    coreHours: estimate.coreHours,
-    wallHours: estimate.wallHours,
     workers: {
       workers,
       trialsPerWorker,

@@ -29,9 +29,10 @@ export interface StepOutput {
   loss: number;
   /**
    * CGN of every filter in both norms (conv1's filters, then conv2's): a run checks its own, and
-   * records the smallest of each so a baseline can judge RandomOut runs of either norm.
+   * records the smallest of each so a baseline can judge RandomOut runs of either norm. The
+   * model's own buffers, overwritten by its next step.
    */
-  cgn: Record<CgnNorm, Float32Array>;
+  cgn: Readonly<Record<CgnNorm, Float32Array>>;
 }
 
 /**
@@ -49,6 +50,11 @@ export class CraterCnn {
   private readonly host: HostParams;
   private readonly layers: CraterKernels;
   private head: HostHead | null = null;
+  /** Every step's CGNs: allocated once, since a step runs thousands of times a trial. */
+  private readonly cgn = {
+    l1: new Float32Array(2 * CRATER_CNN.filters),
+    sum: new Float32Array(2 * CRATER_CNN.filters),
+  };
 
   /** Takes ownership of `params` (tfjs layouts). */
   private constructor(
@@ -156,7 +162,7 @@ export class CraterCnn {
     const { dw2, db2 } = layers.backwardConv(n);
     const { dw1, db1 } = layers.backwardFirstConv(n);
 
-    const cgn = { l1: new Float32Array(2 * f), sum: new Float32Array(2 * f) };
+    const { cgn } = this;
     filterCgn(dw1, k * k, f, cgn, 0);
     filterCgn(dw2, k * k * f, f, cgn, f);
     sgd(host.w1, dw1, lr);
