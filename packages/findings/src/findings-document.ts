@@ -2,6 +2,7 @@ import type { ComputeLedger } from './compute-ledger.js';
 import type { LotteryRow, RegimeChoice } from './lottery-search.js';
 import { interval, markdownTable, percent, points, pValue } from './number-text.js';
 import { PAPER_BEST, type RegionClaims } from './paper-claims.js';
+import type { GroupAnatomy } from './study-sweep.js';
 
 export interface SearchSection {
   sweepName: string;
@@ -21,9 +22,18 @@ export interface GridSection {
   setting: string;
   seeds: number;
   epochs: number;
-  regions: (RegionClaims & { figures: { grid: string; seeds: string } })[];
-  /** For each region: the same seeds' baselines at the search's epochs, to show fates settle. */
-  fates: { region: string; early: number; late: number; changed: number; n: number }[];
+  regions: (RegionClaims & { anatomy: GroupAnatomy; figures: { grid: string; seeds: string } })[];
+  /** For each region: the same seeds' baselines after fewer and more epochs: do fates settle? */
+  fates: {
+    region: string;
+    earlyEpochs: number;
+    lateEpochs: number;
+    /** Seeds at chance after earlyEpochs and after lateEpochs, of n. */
+    early: number;
+    late: number;
+    n: number;
+    changed: { seed: number; early: number; late: number }[];
+  }[];
 }
 
 export interface FindingsInput {
@@ -74,6 +84,7 @@ function searchSection(search: SearchSection | null): string[] {
         : `${points(r.cell.meanGain)}${r.cell.ci95 ? ` ${interval(r.cell.ci95)}` : ''} (n ${r.cell.n})`,
       r.cell ? pValue(r.cell.wilcoxonP) : '–',
       r.cell ? `${r.cell.recovered} of ${r.cell.baselineAtChance}` : '–',
+      r.cell ? `${r.cell.diverged} of ${r.cell.n}` : '–',
     ]);
   return [
     '## 1. Where the lottery exists',
@@ -97,6 +108,7 @@ function searchSection(search: SearchSection | null): string[] {
         `RandomOut gain, points [95% CI]`,
         'Wilcoxon p',
         'Recovered',
+        'Diverged',
       ],
       rows,
     ),
@@ -158,10 +170,15 @@ function gridSection(grid: GridSection | null): string[] {
     ];
   }
   const claims = grid.regions.flatMap((r) => regionText(r));
-  const fates = grid.fates.map(
-    (f) =>
-      `${f.region}: ${f.early} of ${f.n} at chance after the search's epochs, ${f.late} after ${grid.epochs}; ${f.changed} seed(s) changed fate`,
-  );
+  const fates = grid.fates.map((f) => {
+    const changed = f.changed
+      .map((c) => `seed ${c.seed}: ${percent(c.early)} then ${percent(c.late)}`)
+      .join(', ');
+    return (
+      `${f.region}: ${f.early} of ${f.n} at chance after ${f.earlyEpochs} epochs, ${f.late} after ` +
+      `${f.lateEpochs}; ${f.changed.length} seed(s) changed fate${changed ? ` (${changed})` : ''}`
+    );
+  });
   return [
     "## 2. The paper's grid in that regime",
     '',
@@ -210,6 +227,16 @@ function regionText(r: GridSection['regions'][number]): string[] {
       'Trend with P (mean gain per P, over tau)',
       'larger P best in West',
       r.byP.map((p) => `${p.activePercent}%: ${points(p.meanGain)}`).join(', '),
+    ],
+    [
+      'RandomOut trials that diverged (loss not finite)',
+      'none reported',
+      `${r.anatomy.diverged} of ${r.anatomy.randomOutDone}, ${r.anatomy.divergedFirstEpoch} of them in their first epoch`,
+    ],
+    [
+      'Baseline epochs with a dead filter (a CGN of exactly 0, which every tau > 0 re-initialises)',
+      '–',
+      `${r.anatomy.deadFilterEpochs} of ${r.anatomy.baselineEpochs}`,
     ],
     [
       'Cells where RandomOut harms or diverges',

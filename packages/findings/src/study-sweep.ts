@@ -8,6 +8,17 @@ import {
 } from '@seedsweep/sweep-spec';
 import type { RecordsLibrary, StoredResult } from './records-library.js';
 
+export interface GroupAnatomy {
+  /** Epochs of the counted baselines that recorded their smallest |CGN|. */
+  baselineEpochs: number;
+  /** Of those, epochs whose smallest |CGN| was exactly 0. */
+  deadFilterEpochs: number;
+  randomOutDone: number;
+  diverged: number;
+  /** Diverged in epoch 1 (1-based, as the record counts). */
+  divergedFirstEpoch: number;
+}
+
 /** A sweep of the study, planned from its committed definition, with its results. */
 export class StudySweep {
   readonly definition: SweepDefinition;
@@ -82,6 +93,42 @@ export class StudySweep {
     return accuracies.length === 0
       ? null
       : accuracies.reduce((s, a) => s + a, 0) / accuracies.length;
+  }
+
+  /**
+   * What the group's counted results say about why RandomOut fails or not: how many baseline
+   * epochs had a filter whose |CGN| was exactly 0 (a dead ReLU filter, which every tau > 0
+   * re-initialises), and how many RandomOut trials diverged, and how many of those in their
+   * first epoch (before any error gate can close: it reads the previous epoch's loss).
+   */
+  anatomy(groupId: string): GroupAnatomy {
+    const planned = this.plan.groups.find((g) => g.id === groupId);
+    const anatomy: GroupAnatomy = {
+      baselineEpochs: 0,
+      deadFilterEpochs: 0,
+      randomOutDone: 0,
+      diverged: 0,
+      divergedFirstEpoch: 0,
+    };
+    if (!planned) return anatomy;
+    for (const key of planned.baseline) {
+      const minAbsCgn = this.result(key)?.minAbsCgn;
+      if (!Array.isArray(minAbsCgn)) continue;
+      for (const value of minAbsCgn) {
+        if (typeof value !== 'number') continue;
+        anatomy.baselineEpochs++;
+        if (value === 0) anatomy.deadFilterEpochs++;
+      }
+    }
+    for (const key of planned.cells.flat(2)) {
+      const r = this.result(key);
+      if (!r) continue;
+      anatomy.randomOutDone++;
+      if (!r.diverged) continue;
+      anatomy.diverged++;
+      if (r.divergedAtEpoch === 1) anatomy.divergedFirstEpoch++;
+    }
+    return anatomy;
   }
 
   /** The seeds' baseline accuracies of a group, in seed order (null: no result). */

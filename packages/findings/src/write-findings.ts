@@ -18,6 +18,8 @@ export interface WriteFindingsOptions {
   searchName?: string;
   /** The paper grid's sweep name; default paper-fig3. */
   gridName?: string;
+  /** The sweep that trains the grid's baselines for longer; default lottery-fates. */
+  fatesName?: string;
 }
 
 export interface WrittenFindings {
@@ -43,15 +45,17 @@ export async function writeFindings(options: WriteFindingsOptions): Promise<Writ
   const gridHeader = library.sweep(options.gridName ?? 'paper-fig3');
   const search = searchHeader && new StudySweep(searchHeader, library, { firstSeedsDone: true });
   const grid = gridHeader && new StudySweep(gridHeader, library);
+  const fatesHeader = library.sweep(options.fatesName ?? 'lottery-fates');
+  const long = fatesHeader && new StudySweep(fatesHeader, library);
 
   const searchSection = search ? await describeSearch(search, figure) : null;
-  const gridSection = grid ? await describeGrid(grid, search, figure) : null;
+  const gridSection = grid ? await describeGrid(grid, search, long, figure) : null;
   const document = findingsDocument({
     trials: library.size,
     files: library.sweeps.length,
     search: searchSection,
     grid: gridSection,
-    compute: [search, grid].flatMap((s) =>
+    compute: [search, grid, long].flatMap((s) =>
       s ? [{ sweepName: s.name, ledger: computeLedger(s.results()) }] : [],
     ),
   });
@@ -90,6 +94,7 @@ async function describeSearch(search: StudySweep, figure: Figure): Promise<Searc
 async function describeGrid(
   grid: StudySweep,
   search: StudySweep | undefined,
+  long: StudySweep | undefined,
   figure: Figure,
 ): Promise<GridSection> {
   const regions: GridSection['regions'] = [];
@@ -110,6 +115,7 @@ async function describeGrid(
     });
     regions.push({
       ...claims,
+      anatomy: grid.anatomy(group.id),
       figures: {
         grid: await figure(`${name}-fig3`, gridSvg),
         seeds: await figure(`${name}-fig4`, seedsSvg),
@@ -124,43 +130,70 @@ async function describeGrid(
     seeds: Math.max(0, ...grid.plan.groups.map((g) => g.seeds.length)),
     epochs: first?.axes.epochs ?? 0,
     regions,
-    fates: search ? fates(grid, search) : [],
+    fates: fatesOf(grid, search, long),
   };
 }
 
 /**
- * For each group of the grid, the same seeds' baselines in the search (same region, input scale
- * and learning rate, fewer epochs): how many were at chance there and here, and how many changed.
+ * Whether the grid's epochs settle each seed's fate: the longer-trained sweep (lottery-fates)
+ * against the grid, or else the grid against the search when the grid trains longer.
  */
-function fates(grid: StudySweep, search: StudySweep): GridSection['fates'] {
-  return grid.grid.groups.flatMap((g) => {
-    const twin = search.grid.groups.find(
+function fatesOf(
+  grid: StudySweep,
+  search: StudySweep | undefined,
+  long: StudySweep | undefined,
+): GridSection['fates'] {
+  if (long) {
+    const againstGrid = fates(long, grid);
+    return againstGrid.length > 0 || !search ? againstGrid : fates(long, search);
+  }
+  return search ? fates(grid, search) : [];
+}
+
+/**
+ * For each baseline group of `late`, the same seeds' baselines in `early` (same region, input
+ * scale, learning rate and batch size, fewer epochs): how many were at chance in each, and which
+ * seeds changed fate. A region appears once, for its first twin.
+ */
+function fates(late: StudySweep, early: StudySweep): GridSection['fates'] {
+  const seen = new Set<string>();
+  return late.grid.groups.flatMap((g) => {
+    if (seen.has(g.region)) return [];
+    const twin = early.grid.groups.find(
       (s) =>
         s.region === g.region &&
         s.axes.inputScale === g.axes.inputScale &&
         s.axes.learningRate === g.axes.learningRate &&
-        s.axes.batchSize === g.axes.batchSize,
+        s.axes.batchSize === g.axes.batchSize &&
+        s.axes.epochs < g.axes.epochs,
     );
     if (!twin || twin.failureThreshold === null || g.failureThreshold === null) return [];
-    const early = search.baselineAccuracies(twin.id);
-    const late = grid.baselineAccuracies(g.id);
-    let n = 0;
-    let earlyFailed = 0;
-    let lateFailed = 0;
-    let changed = 0;
+    const before = early.baselineAccuracies(twin.id);
+    const after = late.baselineAccuracies(g.id);
+    const fate: GridSection['fates'][number] = {
+      region: g.region,
+      earlyEpochs: twin.axes.epochs,
+      lateEpochs: g.axes.epochs,
+      early: 0,
+      late: 0,
+      n: 0,
+      changed: [],
+    };
     g.seeds.forEach((seed, i) => {
       const j = twin.seeds.indexOf(seed);
-      const a = j < 0 ? null : early[j];
-      const b = late[i];
+      const a = j < 0 ? null : before[j];
+      const b = after[i];
       if (a == null || b == null) return;
-      n++;
+      fate.n++;
       const failedEarly = a <= twin.failureThreshold!;
       const failedLate = b <= g.failureThreshold!;
-      if (failedEarly) earlyFailed++;
-      if (failedLate) lateFailed++;
-      if (failedEarly !== failedLate) changed++;
+      if (failedEarly) fate.early++;
+      if (failedLate) fate.late++;
+      if (failedEarly !== failedLate) fate.changed.push({ seed, early: a, late: b });
     });
-    return n === 0 ? [] : [{ region: g.region, early: earlyFailed, late: lateFailed, changed, n }];
+    if (fate.n === 0) return [];
+    seen.add(g.region);
+    return [fate];
   });
 }
 

@@ -36,8 +36,11 @@ interface Written {
   lines: string[];
 }
 
-/** A records file as `seedsweep export --records` writes it, results made up but consistent. */
-function recordsOf(definitionInput: unknown): Written {
+/**
+ * A records file as `seedsweep export --records` writes it, results made up but consistent.
+ * `failing` overrides how many seeds, from the first, end at chance.
+ */
+function recordsOf(definitionInput: unknown, failing?: number): Written {
   const definition = parseSweepDefinition(definitionInput);
   const plan = planSweep(definition, { trainerVersion: '4' });
   const header = {
@@ -48,20 +51,32 @@ function recordsOf(definitionInput: unknown): Written {
   const lines = [canonicalJson(header)];
   for (const { key, spec } of plan.trials) {
     const scale = spec.dataset.inputScale ?? 'standardise';
-    const failing = spec.train.seed < failingSeeds(scale, spec.train.learningRate);
+    const failed = spec.train.seed < (failing ?? failingSeeds(scale, spec.train.learningRate));
     const baseline = spec.train.randomout === null;
-    // RandomOut recovers every failing seed; converged seeds are derived from their baseline.
-    const accuracy = failing ? (baseline ? 0.6 : 0.85) : 0.9 + spec.train.seed / 1000;
+    // RandomOut recovers every failing seed; converged seeds are derived from their baseline,
+    // except seed 3 at tau 1e-4, which diverges in its first epoch.
+    const diverged = spec.train.randomout?.tau === 1e-4 && spec.train.seed === 3;
+    const accuracy = diverged
+      ? 0.6
+      : failed
+        ? baseline
+          ? 0.6
+          : 0.85
+        : 0.9 + spec.train.seed / 1000;
+    const epochs = spec.train.epochs;
     const record = {
       key,
       testAccuracy: accuracy,
       majorityRate: 0.6,
       testCount: 600,
-      diverged: false,
-      epochsRun: 10,
-      durationMs: baseline || failing ? 10_000 : 0,
-      ...(!baseline && !failing && { derivedFrom: 'b'.repeat(64) }),
-      ...(!baseline && failing && { resumedFrom: { key: 'b'.repeat(64), epoch: 2 } }),
+      diverged,
+      ...(diverged && { divergedAtEpoch: 1 }),
+      epochsRun: diverged ? 1 : epochs,
+      // A failing seed has a dead filter in every epoch, the others in their first only.
+      minAbsCgn: Array.from({ length: epochs }, (_, e) => (failed || e === 0 ? 0 : 0.01)),
+      durationMs: baseline || failed || diverged ? 10_000 : 0,
+      ...(!baseline && !failed && !diverged && { derivedFrom: 'b'.repeat(64) }),
+      ...(!baseline && failed && { resumedFrom: { key: 'b'.repeat(64), epoch: 2 } }),
     };
     lines.push(canonicalJson({ key, spec, record, recordSha256: recordSha256(record) }));
   }
@@ -137,6 +152,19 @@ describe('writeFindings', () => {
 
   it('writes the paper grid with its claims and the seeds whose fate changed', async () => {
     await write('lottery-search.jsonl.gz', recordsOf(SEARCH).lines);
+    // The grid's baselines trained for 20 epochs instead of 10: seed 1 falls to chance too.
+    const longer = recordsOf(
+      {
+        name: 'lottery-fates',
+        regions: ['East'],
+        seeds: { from: 0, to: 3 },
+        randomout: { tau: 1e-8, activePercent: 60 },
+        training: { epochs: 20, learningRate: 0.003 },
+        dataset: { cropScale: 1, inputScale: 'minmax' },
+      },
+      2,
+    );
+    await write('lottery-fates.jsonl.gz', longer.lines);
     const grid = recordsOf({
       name: 'paper-fig3',
       regions: ['East'],
@@ -158,8 +186,14 @@ describe('writeFindings', () => {
     );
     expect(md).toContain('| Failed seeds recovered | all | 1 of 1 at the largest-gain cell |');
     expect(md).toContain(
-      "East: 1 of 4 at chance after the search's epochs, 1 after 10; 0 seed(s) changed fate",
+      'East: 1 of 4 at chance after 10 epochs, 2 after 20; 1 seed(s) changed fate (seed 1: 90.1% then 60.0%)',
     );
+    expect(md).toContain(
+      '| RandomOut trials that diverged (loss not finite) | none reported | 2 of 16, 2 of them in their first epoch |',
+    );
+    // Seed 0 fails (10 dead epochs), seeds 1-3 have a dead filter in their first epoch only.
+    expect(md).toMatch(/\| Baseline epochs with a dead filter [^|]+\| – \| 13 of 40 \|/);
+    expect(md).toMatch(/\| lottery-fates \| 8 \|/);
   });
 
   it('refuses a results file whose record was changed after export, writing nothing', async () => {

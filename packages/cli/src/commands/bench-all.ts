@@ -13,8 +13,8 @@ export const benchAllHelp = `Usage: seedsweep bench [--out F] [--no-torch]
 Runs every benchmark in turn and prints each: the trainer (seconds per West epoch, against
 PyTorch in the same run where python3 with torch is installed), the workers (trials per hour of
 1 and 2 workers, RSS per trial), the API (a 100,000-trial submission, the grid under 100
-clients) and a sweep (examples/paper-fig3.yaml cut to 5 seeds and 30 epochs: what was trained
-against the naive count). About 5 minutes on two cores. Each also runs alone: seedsweep bench
+clients) and a sweep (examples/paper-fig3-standardised.yaml cut to 5 seeds and 30 epochs: what
+was trained against the naive count). About 5 minutes on two cores. Each also runs alone: seedsweep bench
 trainer|workers|api|sweep.
 
   --out F       write all the figures as one JSON document to F

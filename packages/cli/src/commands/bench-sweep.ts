@@ -32,7 +32,7 @@ trials trained in full, resumed from their baseline's checkpoint, or taken from 
 epochs and training core-seconds. The naive core-seconds price each RandomOut trial at its
 baseline's training time.
 
-  --file F       the sweep (default examples/paper-fig3.yaml)
+  --file F       the sweep (default examples/paper-fig3-standardised.yaml)
   --seeds N      cut it to seeds 0..N-1 (default 5)
   --epochs N     and to N epochs (default 30)
   --workers N    worker processes, one trial at a time each (default 2)
@@ -56,7 +56,7 @@ export async function benchSweep(args: string[], ctx: CommandContext): Promise<C
     },
     strict: true,
   });
-  const file = values.file ?? path.join(repoRoot, 'examples/paper-fig3.yaml');
+  const file = values.file ?? path.join(repoRoot, 'examples/paper-fig3-standardised.yaml');
   const seeds = integerFlag(values, 'seeds') ?? 5;
   const epochs = integerFlag(values, 'epochs') ?? 30;
   const workers = integerFlag(values, 'workers') ?? 2;
