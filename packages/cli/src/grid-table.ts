@@ -11,7 +11,7 @@ export const EMPTY_CELL = '–';
 const LEGENDS: Record<GridMetric, string> = {
   gain:
     'cells: mean gain of RandomOut over the baseline in percentage points; pairs matched by seed, ' +
-    `n = seed pairs; ${EMPTY_CELL} = no pair yet`,
+    `n = seed pairs; div. = RandomOut runs that diverged (loss not finite); ${EMPTY_CELL} = no pair yet`,
   accuracy:
     'cells: mean test accuracy of the RandomOut runs; n = runs done; ' +
     `${EMPTY_CELL} = none done yet (the heading has the baseline's)`,
@@ -57,7 +57,7 @@ function cellText(cell: CellStats | undefined, metric: GridMetric): string {
   switch (metric) {
     case 'gain':
       return cell.n > 0 && cell.meanGain !== null
-        ? `${formatGain(cell.meanGain)} (n=${cell.n})`
+        ? `${formatGain(cell.meanGain)} (n=${cell.n}${cell.diverged > 0 ? `, ${cell.diverged} div.` : ''})`
         : EMPTY_CELL;
     case 'accuracy':
       return cell.done > 0 && cell.meanAccuracy !== null

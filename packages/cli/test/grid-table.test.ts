@@ -113,3 +113,16 @@ describe('renderGrid', () => {
     );
   });
 });
+
+describe('renderGrid with diverged runs', () => {
+  it('says how many of a cell’s RandomOut runs diverged, and what div. means', () => {
+    const diverging: GroupGrid = {
+      ...slow,
+      id: 'East minmax',
+      cells: [[cell(1e-8, 60, { n: 10, meanGain: -0.19, done: 10, diverged: 8 })]],
+    };
+    const text = renderGrid({ trials: { total: 20, done: 20 }, groups: [diverging] }).join('\n');
+    expect(text).toContain('-19.0 (n=10, 8 div.)');
+    expect(text).toContain('div. = RandomOut runs that diverged');
+  });
+});

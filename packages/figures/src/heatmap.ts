@@ -180,7 +180,8 @@ function renderCell(
       'font-weight': 'bold',
       fill: ink,
     }) +
-    textElement(`n=${cell.n}`, {
+    // A diverged run (loss not finite) reads as at chance in the gain: say which ones were.
+    textElement(`n=${cell.n}${cell.diverged > 0 ? ` · ${cell.diverged} div.` : ''}`, {
       x: centre,
       y: y + 33,
       'text-anchor': 'middle',
@@ -199,7 +200,8 @@ function tooltip(cell: CellStats): string {
       ? ''
       : ` [95% CI ${formatGain(cell.ci95[0] * 100)}, ${formatGain(cell.ci95[1] * 100)}]`;
   const p = cell.wilcoxonP === null ? '' : `, Wilcoxon p=${cell.wilcoxonP.toPrecision(2)}`;
-  const text = `${where}: mean gain ${formatGain(cell.meanGain * 100)} pp${ci}, n=${cell.n}${p}`;
+  const diverged = cell.diverged > 0 ? `, ${cell.diverged} diverged` : '';
+  const text = `${where}: mean gain ${formatGain(cell.meanGain * 100)} pp${ci}, n=${cell.n}${p}${diverged}`;
   return `<title>${escapeXml(text)}</title>`;
 }
 

@@ -29,7 +29,10 @@ const MAX_LEGEND_HEIGHT = 220;
  */
 export function renderGridSvg(grid: SweepGrid, options: GridSvgOptions = {}): string {
   const title = options.title ?? DEFAULT_TITLE;
-  const progress = `${grid.trials.done} of ${grid.trials.total} trials done · gain = RandomOut − baseline of the same seed, mean over seeds`;
+  const anyDiverged = grid.groups.some((g) => g.cells.flat().some((c) => c.diverged > 0));
+  const progress =
+    `${grid.trials.done} of ${grid.trials.total} trials done · gain = RandomOut − baseline of the same seed, mean over seeds` +
+    (anyDiverged ? ' · div. = runs that diverged' : '');
   const header = figureHeader(title, progress);
   if (grid.groups.length === 0) {
     const width = minimumWidth(title, progress);

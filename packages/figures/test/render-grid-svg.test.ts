@@ -163,3 +163,19 @@ describe('renderGridSvg layout', () => {
     expect(legendX).toBeGreaterThan(start + 220);
   });
 });
+
+describe('renderGridSvg with diverged runs', () => {
+  it('counts the diverged runs of a cell beside its n, in its hover text and in the note', () => {
+    const grid = gridOf([
+      { id: 'East', taus: [1e-8], activePercents: [60, 90], gains: [[-0.19, 0.001]], n: 10 },
+    ]);
+    grid.groups[0]!.cells[0]![0]!.diverged = 8;
+    const svg = renderGridSvg(grid);
+    expect(svg).toContain('n=10 · 8 div.');
+    expect(svg).toContain(', 8 diverged</title>');
+    expect(svg).toContain('div. = runs that diverged');
+    // The cell without diverged runs keeps its plain n.
+    expect(svg.match(/>n=10</g)).toHaveLength(1);
+    expect(renderGridSvg(gridOf([east]))).not.toContain('div.');
+  });
+});
