@@ -53,3 +53,4 @@ export {
   type RecordsHeader,
 } from './records-format.js';
 export { RecordsFormatError } from './records-format-error.js';
+export { sessionResponseSchema, type SessionResponse } from './session-response.js';

@@ -13,9 +13,16 @@ export const problemSchema = z
     instance: z.string().optional(),
     code: z.string().describe("stable; see the API's error registry"),
     errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
+      .array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          line: z.number().int().optional().describe('1-based, in the request body'),
+          column: z.number().int().optional(),
+        }),
+      )
       .optional()
-      .describe('for bad input: every field that is wrong'),
+      .describe('for bad input: every field that is wrong, at its line when the body has one'),
   })
   .catchall(z.unknown());
 export type Problem = z.infer<typeof problemSchema>;

@@ -41,6 +41,11 @@ export const trialRowSchema = z.object({
     .string()
     .nullable()
     .describe('the baseline whose result this is, when RandomOut provably never fired'),
+  resumedFromEpoch: z
+    .number()
+    .int()
+    .nullable()
+    .describe("the epoch this trial resumed from, at its baseline's checkpoint; JSON rows only"),
 });
 export type TrialRow = z.infer<typeof trialRowSchema>;
 

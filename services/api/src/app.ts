@@ -26,6 +26,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { recordRoutes } from './routes/records.js';
+import { sessionRoutes } from './routes/session.js';
 import { sweepEventRoutes } from './routes/sweep-events.js';
 import { sweepFigureRoutes } from './routes/sweep-figures.js';
 import { sweepRoutes } from './routes/sweeps.js';
@@ -123,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sweepFigureRoutes);
   await app.register(sweepEventRoutes);
   await app.register(recordRoutes);
+  await app.register(sessionRoutes);
   await app.register(adminPlugin, { prefix: '/admin/queues' });
   return app;
 }

@@ -135,5 +135,6 @@ function trialRow(trial: Trial, result: TrialRecord | null, stored: TrialFailure
     failureReason: described?.reason ?? null,
     failureFix: described?.fix ?? null,
     derivedFrom: result?.derivedFrom ?? null,
+    resumedFromEpoch: result?.resumedFrom?.epoch ?? null,
   };
 }

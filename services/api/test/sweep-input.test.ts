@@ -79,6 +79,13 @@ describe('bad sweep definitions get a problem+json naming what is wrong, and wri
     const paths = problem.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['training.epochs']));
     expect(problem.detail).toContain('bogus');
+    // Each at its line and column, as `seedsweep plan` shows them (and the dashboard's editor).
+    expect(problem.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'training.epochs', message: expect.any(String), line: 5, column: 20 },
+        { path: 'bogus', message: expect.any(String), line: 6, column: 8 },
+      ]),
+    );
   });
 
   it('JSON is held to the same rules', async () => {

@@ -9,7 +9,12 @@ import {
   sweepDetailSchema,
   sweepListSchema,
 } from '@seedsweep/api-contract';
-import { sweepDefinitionSchema, type SweepFormat } from '@seedsweep/sweep-spec';
+import {
+  InvalidSweepError,
+  locateIssues,
+  sweepDefinitionSchema,
+  type SweepFormat,
+} from '@seedsweep/sweep-spec';
 import { ApiError } from '../errors/index.js';
 import { sweepParams } from './sweep-params.js';
 
@@ -111,12 +116,14 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
       }
       const { dryRun, workers, concurrency } = query.data;
       if (dryRun === 'true') {
-        const plan = await app.seedsweep.planner.plan({
-          text: body.text,
-          format: body.format,
-          workers: workers ?? 1,
-          trialsPerWorker: concurrency,
-        });
+        const plan = await app.seedsweep.planner
+          .plan({
+            text: body.text,
+            format: body.format,
+            workers: workers ?? 1,
+            trialsPerWorker: concurrency,
+          })
+          .catch(locatedIn(body.text));
         return reply.status(200).send(plan);
       }
       if (workers !== undefined || concurrency !== undefined) {
@@ -129,11 +136,9 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
           'Idempotency-Key must be 1-200 visible ASCII characters',
         );
       }
-      const { response, replayed } = await app.seedsweep.submitter.submit(
-        body.text,
-        body.format,
-        key,
-      );
+      const { response, replayed } = await app.seedsweep.submitter
+        .submit(body.text, body.format, key)
+        .catch(locatedIn(body.text));
       if (replayed) reply.header('idempotent-replayed', 'true');
       return reply
         .status(replayed ? 200 : 201)
@@ -205,6 +210,19 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
       return { ...status, alreadyCancelled: !cancelledNow, cancellation: outcome };
     },
   );
+}
+
+/**
+ * Rethrows an invalid definition's issues with each field's line and column in `text`, as
+ * `seedsweep plan` prints them, so that a client (the dashboard's editor) can point at them.
+ */
+function locatedIn(text: string) {
+  return (error: unknown): never => {
+    if (error instanceof InvalidSweepError) {
+      throw new InvalidSweepError(locateIssues(text, error.issues));
+    }
+    throw error;
+  };
 }
 
 function links(id: string) {
