@@ -241,14 +241,7 @@ function regionText(r: GridSection['regions'][number]): string[] {
     [
       'Cells where RandomOut harms or diverges',
       'none reported',
-      r.harmful.length === 0
-        ? 'none'
-        : r.harmful
-            .map(
-              (c) =>
-                `tau ${c.tau} P ${c.activePercent}%: ${c.harmed} harmed, ${c.diverged} diverged, gain ${points(c.meanGain)}`,
-            )
-            .join('; '),
+      harmfulText(r.harmful, g.cells.flat().length),
     ],
   ];
   return [
@@ -260,6 +253,22 @@ function regionText(r: GridSection['regions'][number]): string[] {
     markdownTable(['Claim', 'Paper', 'Measured'], rows),
     '',
   ];
+}
+
+/** A few harmful cells are named one by one; many are counted, with the worst named. */
+function harmfulText(harmful: RegionClaims['harmful'], cells: number): string {
+  const cellText = (c: RegionClaims['harmful'][number]) =>
+    `tau ${c.tau} P ${c.activePercent}%: ${c.harmed} harmed, ${c.diverged} diverged, gain ${points(c.meanGain)}`;
+  if (harmful.length === 0) return 'none';
+  if (harmful.length <= 3) return harmful.map(cellText).join('; ');
+  const sum = (pick: (c: RegionClaims['harmful'][number]) => number) =>
+    harmful.reduce((total, c) => total + pick(c), 0);
+  const worst = [...harmful].sort((a, b) => (a.meanGain ?? 0) - (b.meanGain ?? 0))[0]!;
+  return (
+    `${harmful.length} of ${cells} cells, with ${sum((c) => c.harmed)} harmed and ` +
+    `${sum((c) => c.diverged)} diverged runs among their ${sum((c) => c.n)} pairs; the worst, ` +
+    cellText(worst)
+  );
 }
 
 function computeSection(compute: FindingsInput['compute']): string[] {
