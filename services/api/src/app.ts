@@ -20,6 +20,7 @@ import type { AuthOptions } from './auth/auth-options.js';
 import { adminPlugin } from './plugins/admin.js';
 import { authPlugin } from './plugins/auth.js';
 import { contentEncodingPlugin } from './plugins/content-encoding.js';
+import { dashboardPlugin } from './plugins/dashboard.js';
 import { docsPlugin } from './plugins/docs.js';
 import { problemDetails } from './plugins/problem-details.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
@@ -125,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sweepEventRoutes);
   await app.register(recordRoutes);
   await app.register(sessionRoutes);
+  await app.register(dashboardPlugin);
   await app.register(adminPlugin, { prefix: '/admin/queues' });
   return app;
 }

@@ -37,7 +37,7 @@ afterAll(async () => {
  * The routes anyone may call, written out here rather than taken from the plugin, so that a
  * plugin that opened more than these would fail this test.
  */
-const OPEN = [/^\/healthz$/, /^\/readyz$/, /^\/docs$/, /^\/docs\//];
+const OPEN = [/^\/healthz$/, /^\/readyz$/, /^\/docs$/, /^\/docs\//, /^\/$/, /^\/assets\//];
 const isOpen = (url: string) => OPEN.some((pattern) => pattern.test(url));
 const isRead = (method: string) => method === 'GET' || method === 'HEAD';
 
@@ -134,6 +134,24 @@ describe('every route but /healthz, /readyz and /docs needs an API key', () => {
     expect(openapi.statusCode).toBe(200);
     expect(openapi.json().components.securitySchemes.bearer).toMatchObject({ scheme: 'bearer' });
     expect([200, 302]).toContain((await call('GET', '/docs')).statusCode);
+  });
+
+  it("leaves the dashboard's page and bundle open (they hold no data), and tells a key its role", async () => {
+    const page = await call('GET', '/');
+    expect(page.statusCode).toBe(200);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.body)?.[1];
+    expect(script).toBeDefined();
+    expect((await call('GET', script!)).statusCode).toBe(200);
+    expectProblem(await call('GET', '/v1/session'), 401, 'API_KEY_REQUIRED');
+    expectProblem(await call('GET', '/v1/session', bearer(`${READ_KEY}x`)), 401, 'API_KEY_INVALID');
+    expect((await call('GET', '/v1/session', bearer(READ_KEY))).json()).toEqual({
+      auth: 'on',
+      role: 'read',
+    });
+    expect((await call('GET', '/v1/session', bearer(WRITE_KEY))).json()).toEqual({
+      auth: 'on',
+      role: 'write',
+    });
   });
 
   it('asks for a key on unknown routes and on paths that only look open', async () => {

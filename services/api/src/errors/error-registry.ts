@@ -33,6 +33,7 @@ export const ERROR_REGISTRY = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   // What every client polling a new sweep meets first: an answer, not a failure of the API.
   GRID_NOT_READY: { status: 503, title: 'The grid has not been computed yet', expected: true },
+  DASHBOARD_NOT_BUILT: { status: 503, title: 'The dashboard has not been built' },
   REDIS_UNAVAILABLE: { status: 503, title: 'Redis is not reachable', retryAfterSeconds: 5 },
   REDIS_FULL: {
     status: 503,

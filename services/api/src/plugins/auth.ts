@@ -12,9 +12,19 @@ declare module 'fastify' {
   }
 }
 
-/** Routes anyone may call: probes, and the static description of the API (no data). */
+/**
+ * Routes anyone may call: probes, the static description of the API and the dashboard's page
+ * and bundle (no data; the page asks for a key itself).
+ */
 export function isOpenRoute(url: string): boolean {
-  return url === '/healthz' || url === '/readyz' || url === '/docs' || url.startsWith('/docs/');
+  return (
+    url === '/healthz' ||
+    url === '/readyz' ||
+    url === '/docs' ||
+    url.startsWith('/docs/') ||
+    url === '/' ||
+    url.startsWith('/assets/')
+  );
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);

@@ -1,0 +1,5 @@
+export {
+  loadDashboardAssets,
+  type DashboardAsset,
+  type DashboardAssets,
+} from './dashboard-assets.js';
