@@ -33,7 +33,7 @@ export class LocalStack {
 
   static async start(
     redisUrl: string,
-    options: { concurrency?: number } = {},
+    options: { concurrency?: number; auth?: Parameters<typeof buildApp>[0]['auth'] } = {},
   ): Promise<LocalStack> {
     const prefix = uniquePrefix('e2e');
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -44,7 +44,7 @@ export class LocalStack {
       maxTrials: 1_000,
       maxBodyBytes: 64 * 1024,
       logger: false,
-      auth: { mode: 'off' },
+      auth: options.auth ?? { mode: 'off' },
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();

@@ -1,0 +1,272 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../services/api/dist/app.js';
+import { LocalStack } from './local-stack.js';
+
+/**
+ * The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against a real
+ * stack: API with keys, worker, aggregator, Redis. The screenshots it takes are the ones in
+ * docs/images/dashboard-*.png.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const IMAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/images');
+const WRITE_KEY = 'dashboard-write-key-0123456789';
+const READ_KEY = 'dashboard-read-key-0123456789';
+/** How long the page may take to show what the API knows: it polls every 2-3 s. */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
+
+let stack: LocalStack;
+let browser: Browser;
+/** Every URL any page of this file asked for: none may carry a key. */
+const requested: string[] = [];
+/** What the pages' consoles said of a broken CSP rule, and any uncaught error. */
+const consoleProblems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  }
+  stack = await LocalStack.start(inject('redisUrl'), {
+    concurrency: 2,
+    auth: {
+      mode: 'keys',
+      keys: [
+        { key: WRITE_KEY, role: 'write' },
+        { key: READ_KEY, role: 'read' },
+      ],
+    },
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  mkdirSync(IMAGES, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function newPage(
+  viewport = { width: 1280, height: 800 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('request', (request) => requested.push(request.url()));
+  page.on('console', (message) => {
+    const text = message.text();
+    // Refused requests (a sign-in's 401, a dry run's 422) are logged too: they are answers.
+    if (/Content.Security.Policy|Refused to/i.test(text)) consoleProblems.push(text);
+  });
+  page.on('pageerror', (error) => consoleProblems.push(error.message));
+  return { context, page };
+}
+
+async function signIn(page: Page, key: string): Promise<void> {
+  await page.goto(stack.baseUrl);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Sweeps' }).waitFor();
+}
+
+/** Submits a sweep through the API with the read-write key. */
+async function submit(body: string): Promise<string> {
+  const response = await fetch(`${stack.baseUrl}/v1/sweeps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/yaml', authorization: `Bearer ${WRITE_KEY}` },
+    body,
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function apiStatus(id: string, key = WRITE_KEY) {
+  const response = await fetch(`${stack.baseUrl}/v1/sweeps/${id}`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  return (await response.json()) as { state: string; counts: { running: number } };
+}
+
+/** Two seeds, tau 0.1 (fires, so its cells train and gain) and 1e-8 (derived): 10 trials. */
+const TINY = `name: dashboard-tiny
+regions: [East]
+seeds: {from: 0, to: 1}
+randomout:
+  tau: [0.1, 1e-8]
+  activePercent: [30, 60]
+training:
+  epochs: 2
+`;
+
+describe('the dashboard', () => {
+  it('is served with a strict Content-Security-Policy and refuses a wrong key at sign-in', async () => {
+    const response = await fetch(stack.baseUrl);
+    expect(response.status).toBe(200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await response.text();
+    // Every script is a file of this API: none inline, none from elsewhere.
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc="\/assets\/)/);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+
+    const { context, page } = await newPage();
+    await page.goto(stack.baseUrl);
+    await page.getByLabel('API key').fill('not-a-key-of-this-api-0123');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await eventually(() => page.getByTestId('sign-in-error').textContent()).toContain(
+      'not one of this API',
+    );
+    expect(await page.getByRole('heading', { name: 'Sweeps' }).count()).toBe(0);
+    await page.screenshot({ path: path.join(IMAGES, 'dashboard-sign-in.png') });
+    await context.close();
+  });
+
+  it('submits a sweep from the page, and its heatmap cells fill in as trials finish', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, WRITE_KEY);
+    await page.getByRole('link', { name: 'Submit' }).click();
+
+    // A mistake is shown at its line by the dry run; the submit button stays off.
+    const editor = page.getByTestId('sweep-text');
+    await editor.fill(TINY.replace('epochs: 2', 'epochs: 2\n  lerningRate: 0.1'));
+    await eventually(() => page.getByTestId('problems').textContent()).toContain('line 9');
+    await eventually(() => page.getByTestId('problems').textContent()).toContain('lerningRate');
+    expect(await page.getByRole('button', { name: 'Submit sweep' }).isDisabled()).toBe(true);
+
+    await editor.fill(TINY);
+    await eventually(() => page.getByTestId('plan-trials').textContent()).toBe('10');
+    await page.screenshot({ path: path.join(IMAGES, 'dashboard-submit.png') });
+    await page.getByRole('button', { name: 'Submit sweep' }).click();
+    await page.waitForURL(/#\/sweeps\/sw-/);
+    const id = /#\/sweeps\/(.+)$/.exec(page.url())![1]!;
+    await page.getByTestId('heatmaps').waitFor();
+
+    // Each cell's n, read off the DOM every 100 ms until the sweep is done: every cell must be
+    // seen before its pairs were in, and end with both seeds.
+    const cells = page.locator('[data-cell]');
+    expect(await cells.count()).toBe(4);
+    const seen = new Map<string, Set<string>>();
+    const deadline = Date.now() + 110_000;
+    for (;;) {
+      const ns = await cells.evaluateAll((buttons) =>
+        buttons.map((b) => [b.getAttribute('data-cell')!, b.getAttribute('data-n')!] as const),
+      );
+      for (const [cell, n] of ns) seen.set(cell, (seen.get(cell) ?? new Set()).add(n));
+      const state = await page.getByTestId('sweep-state').textContent();
+      if (state === 'done' && ns.every(([, n]) => n === '2')) break;
+      if (Date.now() > deadline) throw new Error(`cells never filled: ${JSON.stringify(ns)}`);
+      await page.waitForTimeout(100);
+    }
+    for (const [cell, values] of seen) {
+      expect(values.has('2'), cell).toBe(true);
+      expect(values.size, `${cell} changed on the page`).toBeGreaterThan(1);
+    }
+    // The trials table follows too: every trial done, with its accuracy.
+    await eventually(() =>
+      page.locator('[data-testid=trials-table] tbody tr[data-state=done]').count(),
+    ).toBe(10);
+
+    // A cell: its statistics and its seeds plot, the API's own seeds.svg.
+    const cell = page.locator('[data-cell^="East|0.1|30"]');
+    const gain = await cell.locator('.gain').textContent();
+    await cell.click();
+    const details = page.getByTestId('cell-details');
+    await details.waitFor();
+    expect(await cell.getAttribute('aria-pressed')).toBe('true');
+    expect(await details.locator('[data-stat=n]').textContent()).toBe('2');
+    expect(await details.locator('[data-stat=meanGain]').textContent()).toBe(`${gain} pp`);
+    const plot = page.getByTestId('seeds-plot');
+    await plot.waitFor();
+    await eventually(() =>
+      plot.evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    ).toBeGreaterThan(100);
+    expect(await plot.getAttribute('src')).toMatch(/^blob:/);
+    await page.screenshot({ path: path.join(IMAGES, 'dashboard-sweep.png'), fullPage: true });
+
+    // The list shows it done, newest first.
+    await page.getByRole('link', { name: 'Sweeps' }).click();
+    const row = page.locator(`tr[data-sweep="${id}"]`);
+    await eventually(() => row.locator('.state').textContent()).toBe('done');
+    await page.screenshot({ path: path.join(IMAGES, 'dashboard-sweeps.png') });
+    await context.close();
+
+    // At phone width the same page is one column.
+    const phone = await newPage({ width: 390, height: 844 });
+    await signIn(phone.page, WRITE_KEY);
+    await phone.page.goto(`${stack.baseUrl}/#/sweeps/${id}`);
+    await phone.page.locator('[data-cell^="East|0.1|30"]').click();
+    await phone.page.getByTestId('seeds-plot').waitFor();
+    await phone.page.screenshot({ path: path.join(IMAGES, 'dashboard-phone.png') });
+    await phone.context.close();
+  });
+
+  it('shows a read-only key no cancel button (the API refuses it too), and cancels with a read-write key', async () => {
+    const id = await submit(
+      TINY.replace('dashboard-tiny', 'dashboard-long')
+        .replace('epochs: 2', 'epochs: 40')
+        .replace('to: 1', 'to: 5'),
+    );
+
+    const reader = await newPage();
+    await signIn(reader.page, READ_KEY);
+    await reader.page.goto(`${stack.baseUrl}/#/sweeps/${id}`);
+    await reader.page.getByTestId('sweep-state').waitFor();
+    await reader.page.getByTestId('heatmaps').waitFor();
+    expect(await reader.page.getByRole('button', { name: /cancel/i }).count()).toBe(0);
+    expect(await reader.page.getByRole('link', { name: 'Submit' }).count()).toBe(0);
+    const refused = await fetch(`${stack.baseUrl}/v1/sweeps/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${READ_KEY}` },
+    });
+    expect(refused.status).toBe(403);
+    await reader.context.close();
+
+    const writer = await newPage();
+    await signIn(writer.page, WRITE_KEY);
+    await writer.page.goto(`${stack.baseUrl}/#/sweeps/${id}`);
+    // Running trials show their epochs as they train.
+    await writer.page.getByTestId('running').waitFor({ timeout: 60_000 });
+    await writer.page.getByRole('button', { name: 'Cancel sweep' }).click();
+    await writer.page.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await eventually(() => writer.page.getByTestId('sweep-state').textContent()).toBe('cancelled');
+    expect((await apiStatus(id)).state).toBe('cancelled');
+    expect(await writer.page.getByRole('button', { name: 'Cancel sweep' }).count()).toBe(0);
+    await writer.context.close();
+  });
+
+  it('needs no sign-in with AUTH=off', async () => {
+    const open = await buildApp({
+      redis: stack.redis,
+      prefix: stack.prefix,
+      maxTrials: 1_000,
+      maxBodyBytes: 64 * 1024,
+      logger: false,
+      auth: { mode: 'off' },
+    });
+    await open.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = open.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const { context, page } = await newPage();
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.getByRole('heading', { name: 'Sweeps' }).waitFor();
+      expect(await page.getByLabel('API key').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+      await eventually(() => page.locator('tr[data-sweep]').count()).toBe(2);
+      await context.close();
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('put no key in any URL and broke no rule of its CSP', () => {
+    expect(requested.length).toBeGreaterThan(20);
+    for (const url of requested) {
+      expect(url).not.toContain(WRITE_KEY);
+      expect(url).not.toContain(READ_KEY);
+    }
+    expect(consoleProblems).toEqual([]);
+  });
+});
