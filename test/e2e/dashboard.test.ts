@@ -189,6 +189,15 @@ describe('the dashboard', () => {
     await page.getByRole('link', { name: 'Sweeps' }).click();
     const row = page.locator(`tr[data-sweep="${id}"]`);
     await eventually(() => row.locator('.state').textContent()).toBe('done');
+    // Its derived trials (tau 1e-8 never fires in 2 epochs) are counted as the API counts them.
+    const rows = (await (
+      await fetch(`${stack.baseUrl}/v1/sweeps/${id}/trials`, {
+        headers: { authorization: `Bearer ${WRITE_KEY}` },
+      })
+    ).json()) as { trials: { derivedFrom: string | null }[] };
+    const derived = rows.trials.filter((t) => t.derivedFrom !== null).length;
+    expect(derived).toBeGreaterThan(0);
+    expect(await row.locator('[data-col=derived]').textContent()).toBe(String(derived));
     await page.screenshot({ path: path.join(IMAGES, 'dashboard-sweeps.png') });
     await context.close();
 

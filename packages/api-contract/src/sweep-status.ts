@@ -61,6 +61,12 @@ export const sweepStatusSchema = z.object({
   reused: z.number().int(),
   enqueued: z.number().int(),
   counts: trialCountsSchema,
+  derived: z
+    .number()
+    .int()
+    .describe(
+      "done trials whose result is their baseline's, untrained (RandomOut provably never fired); results stored before this count existed are not in it",
+    ),
   meanTrialSeconds: z
     .number()
     .nullable()

@@ -63,6 +63,11 @@ export interface TrialSummary {
   diverged: boolean;
   majorityRate: number;
   durationMs: number;
+  /**
+   * True when the result is its baseline's, untrained (`derivedFrom`); absent otherwise, and in
+   * summaries stored before statuses counted derived trials.
+   */
+  derived?: true;
 }
 
 export function summarise(record: TrialRecord): TrialSummary {
@@ -71,5 +76,6 @@ export function summarise(record: TrialRecord): TrialSummary {
     diverged: record.diverged,
     majorityRate: record.majorityRate,
     durationMs: record.durationMs,
+    ...(record.derivedFrom ? { derived: true as const } : {}),
   };
 }

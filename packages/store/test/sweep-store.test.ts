@@ -122,8 +122,15 @@ describe('results', () => {
     ]);
     expect(written).toEqual([false, true, true]);
     expect((await store.getResult('i1'))?.testAccuracy).toBe(0.8);
+    // A derived result's summary says so: statuses count derived trials from summaries.
     expect((await store.getStates(['i2']))[0]).toEqual({
-      summary: { testAccuracy: 0.9, diverged: false, majorityRate: 0.6, durationMs: 1000 },
+      summary: {
+        testAccuracy: 0.9,
+        diverged: false,
+        majorityRate: 0.6,
+        durationMs: 1000,
+        derived: true,
+      },
       failure: null,
     });
     expect((await store.readEvents('0-0')).map((e) => `${e.type} ${e.key}`)).toEqual([

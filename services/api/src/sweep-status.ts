@@ -23,11 +23,13 @@ export function sweepStatus(
   const runningKeys = new Set(running.map((r) => r.key));
   const counts: TrialCounts = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
   let durationMs = 0;
+  let derived = 0;
   const failures = new Map<string, FailureGroup>();
   states.forEach((state, i) => {
     if (state.summary) {
       counts.done += 1;
       durationMs += state.summary.durationMs;
+      if (state.summary.derived) derived += 1;
     } else if (state.failure) {
       counts.failed += 1;
       const described = describeFailure(state.failure);
@@ -51,6 +53,7 @@ export function sweepStatus(
     reused: sweep.reused,
     enqueued: sweep.enqueued,
     counts,
+    derived,
     meanTrialSeconds: meanMs === null ? null : round(meanMs / 1000),
     etaSeconds:
       meanMs === null ? null : round((remaining * meanMs) / 1000 / Math.max(1, counts.running)),

@@ -39,6 +39,12 @@ describe('sweepStatus', () => {
     expect(status.counts).toEqual({ queued: 1, running: 1, done: 2, failed: 0, cancelled: 0 });
     expect(status.meanTrialSeconds).toBe(15);
     expect(status.etaSeconds).toBe(30); // two left x 15 s, one running at a time
+    expect(status.derived).toBe(0);
+  });
+
+  it("counts the done trials whose result is their baseline's", () => {
+    const derived: TrialState = { summary: { ...done(0).summary!, derived: true }, failure: null };
+    expect(sweepStatus(sweep(), keys, [done(1), derived, derived, pending], []).derived).toBe(2);
   });
 
   it('has no ETA before a trial has finished', () => {

@@ -43,7 +43,7 @@ export function SweepList({ onUnauthorized }: { onUnauthorized: () => void }) {
                   Failed
                 </th>
                 <th scope="col" class="num">
-                  Reused
+                  Derived
                 </th>
                 <th scope="col" class="num">
                   Trials
@@ -67,7 +67,9 @@ export function SweepList({ onUnauthorized }: { onUnauthorized: () => void }) {
                   </td>
                   <td class="num">{sweep.counts.done}</td>
                   <td class="num">{sweep.counts.failed}</td>
-                  <td class="num">{sweep.reused}</td>
+                  <td class="num" data-col="derived">
+                    {sweep.derived}
+                  </td>
                   <td class="num">{sweep.trials}</td>
                   <td>
                     {sweep.state === 'running' || sweep.state === 'queued'

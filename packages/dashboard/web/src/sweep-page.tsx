@@ -128,7 +128,6 @@ export function SweepPage({ id, onUnauthorized }: { id: string; onUnauthorized: 
   }, [api, id, onUnauthorized]);
 
   const runningKeys = useMemo(() => new Set(status?.running.map((r) => r.key)), [status]);
-  const derived = trials?.filter((t) => t.derivedFrom !== null).length ?? null;
   const extentPp = grid ? gainExtentPp(grid.grid) : 0;
   const selectedCell =
     selected && grid
@@ -170,8 +169,7 @@ export function SweepPage({ id, onUnauthorized }: { id: string; onUnauthorized: 
           <strong class="num">{status.counts.running}</strong> running,{' '}
           <strong class="num">{status.counts.queued}</strong> queued
           {status.counts.cancelled > 0 && `, ${status.counts.cancelled} cancelled`} of{' '}
-          {status.trials}; {status.reused} reused
-          {derived !== null && `, ${derived} derived`}
+          {status.trials}; {status.derived} derived from their baseline, {status.reused} reused
         </span>
         <span>ETA {FINAL.has(status.state) ? '–' : formatDuration(status.etaSeconds)}</span>
         <span class="muted">created {formatTime(status.createdAt)}</span>
