@@ -177,6 +177,12 @@ describe('the dashboard', () => {
     expect(await cell.getAttribute('aria-pressed')).toBe('true');
     expect(await details.locator('[data-stat=n]').textContent()).toBe('2');
     expect(await details.locator('[data-stat=meanGain]').textContent()).toBe(`${gain} pp`);
+    // The keyboard moves between cells as the figure lays them out (tau 1e-8 is below 0.1).
+    await cell.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await eventually(() => page.locator('#cell-title').textContent()).toContain('1e-8, P 30%');
+    await page.locator('[data-cell^="East|0.1|30"]').press('Enter');
+    await eventually(() => page.locator('#cell-title').textContent()).toContain('1e-1, P 30%');
     const plot = page.getByTestId('seeds-plot');
     await plot.waitFor();
     await eventually(() =>
@@ -237,6 +243,12 @@ describe('the dashboard', () => {
     await writer.page.goto(`${stack.baseUrl}/#/sweeps/${id}`);
     // Running trials show their epochs as they train.
     await writer.page.getByTestId('running').waitFor({ timeout: 60_000 });
+    await writer.page
+      .getByTestId('running')
+      .getByText(/epoch \d+\/40/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await writer.page.screenshot({ path: path.join(IMAGES, 'dashboard-running.png') });
     await writer.page.getByRole('button', { name: 'Cancel sweep' }).click();
     await writer.page.getByRole('button', { name: 'Yes, cancel it' }).click();
     await eventually(() => writer.page.getByTestId('sweep-state').textContent()).toBe('cancelled');

@@ -49,7 +49,7 @@ export function Heatmap({
       {rows.length === 0 || columns.length === 0 ? (
         <p class="muted">No (τ, P) cells in this group.</p>
       ) : (
-        <table class="cells">
+        <table class="cells" onKeyDown={moveFocus}>
           <caption class="visually-hidden">
             Mean gain in percentage points of RandomOut over the baseline, paired by seed, per τ
             (rows) and P (columns)
@@ -138,6 +138,28 @@ function CellButton({
       <span class="n">n={cell.n}</span>
     </button>
   );
+}
+
+const MOVES: Record<string, [number, number]> = {
+  ArrowUp: [-1, 0],
+  ArrowDown: [1, 0],
+  ArrowLeft: [0, -1],
+  ArrowRight: [0, 1],
+};
+
+/** Arrow keys move between cells, as in the figure; Tab still walks them in reading order. */
+function moveFocus(event: KeyboardEvent) {
+  const move = MOVES[event.key];
+  const cell = (event.target as HTMLElement).closest('td');
+  const row = cell?.parentElement as HTMLTableRowElement | null;
+  const body = row?.parentElement as HTMLTableSectionElement | null;
+  if (!move || !cell || !row || !body) return;
+  const next = body.rows[row.sectionRowIndex + move[0]]?.cells[cell.cellIndex + move[1]];
+  const button = next?.querySelector('button');
+  if (button) {
+    event.preventDefault();
+    button.focus();
+  }
 }
 
 /** Indices of `values` ordered by value; ties keep plan order (as the SVG lays them out). */

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PlanResponse, SubmitResponse } from '@seedsweep/api-contract';
 import { ApiProblem } from './api-problem.js';
+import { formatDuration } from './format.js';
 import { useSession } from './session.js';
 
 const DRY_RUN_DELAY_MS = 400;
@@ -143,10 +144,9 @@ export function SubmitPage() {
 }
 
 function PlanSummary({ plan }: { plan: PlanResponse }) {
-  const range = (r: { min: number; max: number }, digits = 2) =>
-    r.min === r.max
-      ? r.min.toFixed(digits)
-      : `${r.min.toFixed(digits)} to ${r.max.toFixed(digits)}`;
+  const range = (r: { min: number; max: number }, show: (value: number) => string) =>
+    r.min === r.max ? show(r.min) : `${show(r.min)} to ${show(r.max)}`;
+  const hours = (value: number) => formatDuration(value * 3600);
   return (
     <div class="plan" data-testid="plan">
       <p>
@@ -163,12 +163,15 @@ function PlanSummary({ plan }: { plan: PlanResponse }) {
           {plan.derived} / {plan.resumed} / {plan.unknown}
         </dd>
         <dt>Epochs to train</dt>
-        <dd>{range(plan.epochs, 0)}</dd>
-        <dt>Core-hours</dt>
-        <dd>{range(plan.coreHours)}</dd>
-        <dt>Wall hours</dt>
+        <dd>{range(plan.epochs, String)}</dd>
+        <dt>Training (core time)</dt>
         <dd>
-          {range(plan.wallHours)} <span class="muted small">({plan.workers.assumption})</span>
+          {range(plan.coreHours, hours)} ({range(plan.coreHours, (h) => h.toFixed(2))} core-hours)
+        </dd>
+        <dt>Wall time</dt>
+        <dd>
+          {range(plan.wallHours, hours)}{' '}
+          <span class="muted small">({plan.workers.assumption})</span>
         </dd>
       </dl>
     </div>
