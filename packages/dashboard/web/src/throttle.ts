@@ -2,7 +2,7 @@
  * Runs `task` at most once per `ms`, however often it is asked for; a request during a run or
  * the wait is kept and served once, after it. Bursts of trial events cost one reload.
  */
-export function throttle(task: () => Promise<void>, ms: number) {
+export function throttle(task: () => Promise<void>, ms: number | (() => number)) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
   let wanted = false;
@@ -25,7 +25,8 @@ export function throttle(task: () => Promise<void>, ms: number) {
     if (stopped) return;
     wanted = true;
     if (running || timer !== undefined) return;
-    timer = setTimeout(() => void run(), Math.max(0, last + ms - Date.now()));
+    const wait = typeof ms === 'number' ? ms : ms();
+    timer = setTimeout(() => void run(), Math.max(0, last + wait - Date.now()));
   };
   return {
     request,

@@ -10,12 +10,18 @@ type TrialState = TrialRow['state'] | 'running';
 const cellOf = (row: TrialRow) =>
   row.baseline ? 'baseline' : `τ ${formatTau(row.tau ?? 0)}, P ${row.activePercent ?? ''}%`;
 
-/** The sweep's trials, filtered by state, failure reason, region and cell; the first 200 shown. */
+/**
+ * The sweep's trials (its first 10,000), filtered by state, failure reason, region and cell; the
+ * first 200 that match are shown.
+ */
 export function TrialsTable({
   rows,
+  total,
   runningKeys,
 }: {
   rows: readonly TrialRow[];
+  /** The sweep's trials; more than `rows` when the sweep is larger than one page. */
+  total: number;
   runningKeys: ReadonlySet<string>;
 }) {
   const [state, setState] = useState('');
@@ -76,6 +82,8 @@ export function TrialsTable({
           {matching.length > SHOWN
             ? `the first ${SHOWN} of ${matching.length} matching trials`
             : `${matching.length} of ${rows.length} trials`}
+          {total > rows.length &&
+            ` (the table holds the first ${rows.length} of the sweep's ${total}; the CSV has all)`}
         </span>
       </div>
       <div class="scroll">
