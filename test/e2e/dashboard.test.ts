@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TrialEnqueuer } from '@seedsweep/queue';
+import { parseSweepText, planSweep, trialKey } from '@seedsweep/sweep-spec';
 import { buildApp } from '../../services/api/dist/app.js';
 import { LocalStack } from './local-stack.js';
 
@@ -257,6 +259,70 @@ describe('the dashboard', () => {
     await writer.context.close();
   });
 
+  it('lists failed trials by their reason, and retries them', async () => {
+    // Trials for another trainer version: every attempt fails at once (TRAINER_MISMATCH).
+    const definition = parseSweepText(
+      `name: dashboard-doomed
+regions: [East]
+seeds: [40, 41]
+randomout: {tau: [1e-3], activePercent: [50]}
+training: {epochs: 2}
+`,
+      'yaml',
+    );
+    const trials = planSweep(definition, { trainerVersion: '0' }).trials.map((t) => {
+      const spec = { ...t.spec, trainerVersion: '0' };
+      return { key: trialKey(spec), spec };
+    });
+    const id = 'sw-0-00000000d1';
+    await stack.store.createSweep(
+      {
+        id,
+        name: definition.name,
+        createdAt: new Date().toISOString(),
+        definition,
+        trainerVersion: '0',
+        trials: trials.length,
+        reused: 0,
+        enqueued: trials.length,
+      },
+      trials,
+    );
+    await new TrialEnqueuer(stack.app.seedsweep.queue, stack.store, stack.redis).enqueue(trials);
+    await eventually(async () => (await apiStatus(id)).state).toBe('failed');
+
+    const { context, page } = await newPage();
+    await signIn(page, WRITE_KEY);
+    await page.goto(`${stack.baseUrl}/#/sweeps/${id}`);
+    await eventually(() => page.getByTestId('sweep-state').textContent()).toBe('failed');
+    // Each reason once, with its count and fix; and as a filter of the trials.
+    await eventually(() => page.locator('.failures li').first().textContent()).toContain(
+      `${trials.length} × `,
+    );
+    const filter = page.getByTestId('filter-failure');
+    const reasons = await filter.locator('option').allTextContents();
+    expect(reasons).toHaveLength(2); // "any" and the one reason
+    expect(reasons[1]).toContain('trainer version 0');
+    await filter.selectOption({ index: 1 });
+    const shown = page.locator('[data-testid=trials-table] tbody tr');
+    await eventually(() => shown.count()).toBe(trials.length);
+    expect(
+      await page.locator('[data-testid=trials-table] tbody tr[data-state=failed]').count(),
+    ).toBe(trials.length);
+    await page.getByTestId('filter-state').selectOption('done');
+    await eventually(() => shown.count()).toBe(0);
+    await page.getByTestId('filter-state').selectOption('failed');
+    await page.screenshot({ path: path.join(IMAGES, 'dashboard-failed.png'), fullPage: true });
+
+    await page.getByRole('button', { name: `Retry ${trials.length} failed` }).click();
+    await eventually(() => page.getByRole('status').textContent()).toBe(
+      `Retrying ${trials.length} failed trials.`,
+    );
+    // They fail again (the version is still wrong), each attempt once more.
+    await eventually(async () => (await apiStatus(id)).state).toBe('failed');
+    await context.close();
+  });
+
   it('needs no sign-in with AUTH=off', async () => {
     const open = await buildApp({
       redis: stack.redis,
@@ -275,7 +341,7 @@ describe('the dashboard', () => {
       await page.getByRole('heading', { name: 'Sweeps' }).waitFor();
       expect(await page.getByLabel('API key').count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
-      await eventually(() => page.locator('tr[data-sweep]').count()).toBe(2);
+      await eventually(() => page.locator('tr[data-sweep]').count()).toBe(3);
       await context.close();
     } finally {
       await open.close();
