@@ -34,6 +34,7 @@ export async function startCommand(args: string[], ctx: CommandContext): Promise
   await checkDataset(ctx.env, ctx.log);
   const stack = await LocalStack.start(ctx, { workers, port });
   ctx.log(`seedsweep is running (Ctrl-C stops it)`);
+  ctx.log(`  dashboard   ${stack.services.apiUrl}/`);
   ctx.log(
     `  API         ${stack.services.apiUrl}   docs ${stack.services.apiUrl}/docs   queues ${stack.services.apiUrl}/admin/queues`,
   );
