@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +42,13 @@ describe('the dashboard plugin', () => {
     expectProblem(await app.inject({ url: '/assets/nothing.js' }), 404, 'ROUTE_NOT_FOUND');
     expectProblem(await app.inject({ url: '/assets/..%2Fpackage.json' }), 400, 'INVALID_REQUEST');
     await app.close();
+  });
+
+  it('sends at most 100 KB of gzipped JavaScript (issue 17), all of it bundled by the build', async () => {
+    const scripts = [...loadDashboardAssets()!.files].filter(([name]) => name.endsWith('.js'));
+    expect(scripts).toHaveLength(1);
+    const gzipped = scripts.reduce((sum, [, file]) => sum + gzipSync(file.body).length, 0);
+    expect(gzipped).toBeLessThanOrEqual(100 * 1024);
   });
 
   it('says how to build it when it has not been built', async () => {
