@@ -130,8 +130,17 @@ describe('the dashboard', () => {
     await signIn(page, WRITE_KEY);
     await page.getByRole('link', { name: 'Submit' }).click();
 
-    // A mistake is shown at its line by the dry run; the submit button stays off.
+    // A file chosen from disk is read into the editor and checked.
     const editor = page.getByTestId('sweep-text');
+    await page.getByLabel('Sweep file').setInputFiles({
+      name: 'tiny.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(TINY),
+    });
+    await eventually(() => editor.inputValue()).toBe(TINY);
+    await eventually(() => page.getByTestId('plan-trials').textContent()).toBe('10');
+
+    // A mistake is shown at its line by the dry run; the submit button stays off.
     await editor.fill(TINY.replace('epochs: 2', 'epochs: 2\n  lerningRate: 0.1'));
     await eventually(() => page.getByTestId('problems').textContent()).toContain('line 9');
     await eventually(() => page.getByTestId('problems').textContent()).toContain('lerningRate');
@@ -228,6 +237,13 @@ describe('the dashboard', () => {
 
     const reader = await newPage();
     await signIn(reader.page, READ_KEY);
+    // The key stays with the tab (sessionStorage): a reload keeps it, another tab signs in itself.
+    await reader.page.reload();
+    await reader.page.getByRole('heading', { name: 'Sweeps' }).waitFor();
+    const otherTab = await reader.context.newPage();
+    await otherTab.goto(stack.baseUrl);
+    await otherTab.getByLabel('API key').waitFor();
+    await otherTab.close();
     await reader.page.goto(`${stack.baseUrl}/#/sweeps/${id}`);
     await reader.page.getByTestId('sweep-state').waitFor();
     await reader.page.getByTestId('heatmaps').waitFor();
