@@ -125,6 +125,7 @@ describe('the dashboard', () => {
     await context.close();
   });
 
+  // It trains 10 trials, slower while other test files train too: more than the default time.
   it('submits a sweep from the page, and its heatmap cells fill in as trials finish', async () => {
     const { context, page } = await newPage();
     await signIn(page, WRITE_KEY);
@@ -159,7 +160,7 @@ describe('the dashboard', () => {
     const cells = page.locator('[data-cell]');
     expect(await cells.count()).toBe(4);
     const seen = new Map<string, Set<string>>();
-    const deadline = Date.now() + 110_000;
+    const deadline = Date.now() + 240_000;
     for (;;) {
       const ns = await cells.evaluateAll((buttons) =>
         buttons.map((b) => [b.getAttribute('data-cell')!, b.getAttribute('data-n')!] as const),
@@ -226,7 +227,7 @@ describe('the dashboard', () => {
     await phone.page.getByTestId('seeds-plot').waitFor();
     await phone.page.screenshot({ path: path.join(IMAGES, 'dashboard-phone.png') });
     await phone.context.close();
-  });
+  }, 300_000);
 
   it('shows a read-only key no cancel button (the API refuses it too), and cancels with a read-write key', async () => {
     const id = await submit(
@@ -273,7 +274,7 @@ describe('the dashboard', () => {
     expect((await apiStatus(id)).state).toBe('cancelled');
     expect(await writer.page.getByRole('button', { name: 'Cancel sweep' }).count()).toBe(0);
     await writer.context.close();
-  });
+  }, 240_000);
 
   it('lists failed trials by their reason, and retries them', async () => {
     // Trials for another trainer version: every attempt fails at once (TRAINER_MISMATCH).
