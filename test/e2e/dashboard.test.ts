@@ -175,6 +175,27 @@ describe('the dashboard', () => {
       expect(values.has('2'), cell).toBe(true);
       expect(values.size, `${cell} changed on the page`).toBeGreaterThan(1);
     }
+    // Each cell has the colour of the same cell in grid.svg: one scale, from packages/figures.
+    const svg = await (
+      await fetch(`${stack.baseUrl}/v1/sweeps/${id}/grid.svg`, {
+        headers: { authorization: `Bearer ${WRITE_KEY}` },
+      })
+    ).text();
+    const svgFills = new Map(
+      [
+        ...svg.matchAll(
+          /<rect class="cell[^"]*"[^>]*fill="([^"]+)"[^>]*><title>τ=([^,]+), P=(\d+)%/g,
+        ),
+      ].map(([, fill, tau, p]) => [`${tau} ${p}`, fill!.replace(/\s/g, '')]),
+    );
+    const pageFills = await cells.evaluateAll((buttons) =>
+      buttons.map((b) => {
+        const [, tau, p] = /τ ([^,]+), P (\d+)%/.exec(b.getAttribute('aria-label')!)!;
+        return [`${tau} ${p}`, getComputedStyle(b).backgroundColor.replace(/\s/g, '')] as const;
+      }),
+    );
+    expect(svgFills.size).toBe(4);
+    expect(new Map(pageFills)).toEqual(svgFills);
     // The trials table follows too: every trial done, with its accuracy.
     await eventually(() =>
       page.locator('[data-testid=trials-table] tbody tr[data-state=done]').count(),

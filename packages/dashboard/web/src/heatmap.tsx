@@ -135,7 +135,10 @@ function CellButton({
       onClick={onSelect}
     >
       <span class="gain">{gain}</span>
-      <span class="n">n={cell.n}</span>
+      <span class="n">
+        n={cell.n}
+        {cell.diverged > 0 && ` · ${cell.diverged} div.`}
+      </span>
     </button>
   );
 }
