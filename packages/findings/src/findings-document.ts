@@ -3,6 +3,7 @@ import type { LotteryRow, RegimeChoice } from './lottery-search.js';
 import { interval, markdownTable, percent, points, pValue } from './number-text.js';
 import { PAPER_BEST, type RegionClaims } from './paper-claims.js';
 import type { GroupAnatomy } from './study-sweep.js';
+import type { CellStats } from '@seedsweep/stats';
 
 export interface SearchSection {
   sweepName: string;
@@ -34,6 +35,8 @@ export interface GridSection {
     n: number;
     changed: { seed: number; early: number; late: number }[];
   }[];
+  /** The longer sweep's name and its RandomOut cells, paired with its own baselines. */
+  long: { sweepName: string; epochs: number; cells: { region: string; cell: CellStats }[] } | null;
 }
 
 export interface FindingsInput {
@@ -184,8 +187,55 @@ function gridSection(grid: GridSection | null): string[] {
     '',
     `\`examples/${grid.sweepName}.yaml\`: ${grid.setting}, ${grid.seeds} seeds, ${grid.epochs} epochs.`,
     '',
-    ...(fates.length ? ['Fates settle: ' + fates.join('; ') + '.', ''] : []),
+    ...fatesText(grid, fates),
     ...claims,
+  ];
+}
+
+function fatesText(grid: GridSection, fates: string[]): string[] {
+  if (fates.length === 0) return [];
+  const first = grid.fates[0]!;
+  const changed = grid.fates.reduce((n, f) => n + f.changed.length, 0);
+  const source = grid.long
+    ? ` (\`examples/${grid.long.sweepName}.yaml\`: the same seeds' baselines)`
+    : '';
+  const verdict =
+    changed === 0
+      ? `Every seed ends as it was: ${first.earlyEpochs} epochs settle its fate here.`
+      : `So ${first.earlyEpochs} epochs do not settle every seed's fate here: ${changed} seed(s) ` +
+        `changed fate between ${first.earlyEpochs} and ${first.lateEpochs} epochs, and the failure ` +
+        `rates of this section are those of ${first.earlyEpochs} epochs.`;
+  return [
+    `**Fates after ${first.earlyEpochs} and ${first.lateEpochs} epochs**${source}: ` +
+      fates.join('; ') +
+      '. ' +
+      verdict,
+    '',
+    ...longCellsText(grid.long),
+  ];
+}
+
+/** RandomOut at the longer sweep's epochs, against its own baselines. */
+function longCellsText(long: GridSection['long']): string[] {
+  if (long === null || long.cells.length === 0) return [];
+  const rows = long.cells.map(({ region, cell: c }) => [
+    region,
+    String(c.tau),
+    `${c.activePercent}%`,
+    c.meanGain === null ? '–' : `${points(c.meanGain)}${c.ci95 ? ` ${interval(c.ci95)}` : ''}`,
+    String(c.n),
+    pValue(c.wilcoxonP),
+    `${c.recovered} of ${c.baselineAtChance}`,
+    `${c.diverged} of ${c.n}`,
+  ]);
+  return [
+    `RandomOut after ${long.epochs} epochs (\`examples/${long.sweepName}.yaml\`):`,
+    '',
+    markdownTable(
+      ['Region', 'tau', 'P', 'Gain, points [95% CI]', 'n', 'Wilcoxon p', 'Recovered', 'Diverged'],
+      rows,
+    ),
+    '',
   ];
 }
 

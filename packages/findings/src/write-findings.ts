@@ -131,6 +131,15 @@ async function describeGrid(
     epochs: first?.axes.epochs ?? 0,
     regions,
     fates: fatesOf(grid, search, long),
+    long: long
+      ? {
+          sweepName: long.name,
+          epochs: Math.max(0, ...long.plan.groups.map((g) => g.axes.epochs)),
+          cells: long.grid.groups.flatMap((g) =>
+            g.cells.flat().flatMap((cell) => (cell.n > 0 ? [{ region: g.region, cell }] : [])),
+          ),
+        }
+      : null,
   };
 }
 

@@ -194,6 +194,12 @@ describe('writeFindings', () => {
     // Seed 0 fails (10 dead epochs), seeds 1-3 have a dead filter in their first epoch only.
     expect(md).toMatch(/\| Baseline epochs with a dead filter [^|]+\| – \| 13 of 40 \|/);
     expect(md).toMatch(/\| lottery-fates \| 8 \|/);
+    expect(md).toContain(
+      "So 10 epochs do not settle every seed's fate here: 1 seed(s) changed fate",
+    );
+    // RandomOut after 20 epochs recovers both seeds at chance there (0.6 -> 0.85).
+    expect(md).toContain('RandomOut after 20 epochs (`examples/lottery-fates.yaml`):');
+    expect(md).toMatch(/\| East \| 1e-8 \| 60% \| [^|]+ \| 4 \| [^|]+ \| 2 of 2 \| 0 of 4 \|/);
   });
 
   it('refuses a results file whose record was changed after export, writing nothing', async () => {
