@@ -140,6 +140,32 @@ export class TrialEnqueuer {
     return states;
   }
 
+  /**
+   * Removes the failed jobs of these trials that failed before `failedBefore` (ms since the
+   * epoch), so that an enqueue adds them again. For trials without a recorded failure only: their
+   * job failed without one, which a cancellation does on purpose (a cancelled run is not a
+   * failure). A sweep submitted while a cancelled trial was still stopping counted its job as
+   * live, and nothing else would ever run the trial it needs. The age leaves a trial that has
+   * just failed for good the moment its worker takes to record the failure.
+   */
+  async removeFailedJobsOf(trials: Trial[], failedBefore: number): Promise<number> {
+    const failedKey = this.queue.toKey('failed');
+    const stale: Trial[] = [];
+    for (let i = 0; i < trials.length; i += ADD_BULK_CHUNK) {
+      const chunk = trials.slice(i, i + ADD_BULK_CHUNK);
+      const pipeline = this.redis.pipeline();
+      // A failed job's score in BullMQ's failed set is the time it failed.
+      for (const trial of chunk) pipeline.zscore(failedKey, trialJobId(trial.key));
+      const replies = (await pipeline.exec()) ?? [];
+      chunk.forEach((trial, j) => {
+        const failedAt = replies[j]?.[1];
+        if (typeof failedAt === 'string' && Number(failedAt) < failedBefore) stale.push(trial);
+      });
+    }
+    await this.removeFailedJobs(stale);
+    return stale.length;
+  }
+
   private async removeFailedJobs(trials: Trial[]): Promise<void> {
     for (const trial of trials) await this.queue.remove(trialJobId(trial.key));
   }

@@ -8,6 +8,8 @@ export interface ReconcileOutcome {
   unfinished: number;
   /** Of those, trials that had no job either and were put back on the queue. */
   requeued: number;
+  /** Of `requeued`, trials whose job had failed without a failure: stopped by a cancel. */
+  abandoned: number;
   /** Sweeps whose submission had stopped half way, now fully enqueued. */
   finishedSubmissions: number;
 }
@@ -22,11 +24,16 @@ export interface TrialReconcilerOptions {
   submissionGraceMs?: number;
   /** Sweeps listed per page. */
   pageSize?: number;
+  /**
+   * A failed job of a trial without a recorded failure is this old before it is run again: the
+   * time a worker takes to record a failure after BullMQ marks its job failed.
+   */
+  failedJobGraceMs?: number;
 }
 
 /**
  * Puts back on the queue every trial a live sweep needs that has neither a result, nor a
- * failure, nor a job. BullMQ state and results live in the same Redis, and a Redis that crashes
+ * failure, nor a job (a job that failed without a failure counts as none: a cancelled run). BullMQ state and results live in the same Redis, and a Redis that crashes
  * with `appendfsync everysec` comes back without its last second of writes: a sweep can survive
  * while the jobs added after it are gone. Job ids are content keys, so running this twice, or
  * on two hosts at once, adds each job once.
@@ -48,6 +55,7 @@ export class TrialReconciler {
       sweeps: 0,
       unfinished: 0,
       requeued: 0,
+      abandoned: 0,
       finishedSubmissions: 0,
     };
     const pageSize = this.options.pageSize ?? 200;
@@ -80,6 +88,11 @@ export class TrialReconciler {
       return;
     }
     outcome.unfinished += unfinished.length;
+    // Unfinished trials have no recorded failure: a failed job of one was stopped, not failed.
+    outcome.abandoned += await enqueuer.removeFailedJobsOf(
+      unfinished,
+      now - (this.options.failedJobGraceMs ?? 60_000),
+    );
     const { enqueued } = await enqueuer.enqueue(unfinished, undefined, { keepFailed: true });
     outcome.requeued += enqueued;
     if (submitting) {

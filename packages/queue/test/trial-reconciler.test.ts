@@ -1,10 +1,13 @@
+import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { deleteKeys, uniquePrefix } from '@seedsweep/redis-fixture';
 import { SweepStore, type TrialRecord } from '@seedsweep/store';
 import { parseSweepDefinition, planSweep, type SweepDefinition } from '@seedsweep/sweep-spec';
 import {
+  bullPrefix,
   createTrialQueue,
+  TRIAL_QUEUE,
   TrialEnqueuer,
   trialJobId,
   TrialReconciler,
@@ -98,7 +101,13 @@ describe('TrialReconciler', () => {
 
     const reconciler = new TrialReconciler({ store, enqueuer });
     const [first, second] = [await reconciler.reconcile(), await reconciler.reconcile()];
-    expect(first).toEqual({ sweeps: 1, unfinished: 10, requeued: 3, finishedSubmissions: 0 });
+    expect(first).toEqual({
+      sweeps: 1,
+      unfinished: 10,
+      requeued: 3,
+      abandoned: 0,
+      finishedSubmissions: 0,
+    });
     expect(second.requeued).toBe(0);
     expect(await jobIds()).toEqual(trials.map((t) => trialJobId(t.key)).sort());
   });
@@ -128,6 +137,48 @@ describe('TrialReconciler', () => {
       requeued: 0,
     });
     expect(await jobIds()).toEqual([]);
+  });
+
+  it('runs again a trial whose job a cancel stopped while a new sweep counted it as queued', async () => {
+    // A sweep is submitted while another's cancel is still stopping a running trial they share:
+    // the submission sees the job and adds none; then the job fails as cancelled, which records
+    // no failure (a cancelled run is not one).
+    await createSweep('sw-e', { submitted: true });
+    const stopped = trials[0]!;
+    const worker = new Worker(
+      TRIAL_QUEUE,
+      async (job) => {
+        if (job.id !== trialJobId(stopped.key)) throw new Error('only the first job here');
+        throw new UnrecoverableError('cancelled: no live sweep needs this trial');
+      },
+      { connection: redis, prefix: bullPrefix(prefix), autorun: false },
+    );
+    // Jobs run in the plan's order, so the first one taken is `stopped`'s.
+    const failed = new Promise<void>((resolve) => worker.once('failed', () => resolve()));
+    void worker.run();
+    await failed;
+    await worker.close(true);
+    expect(await queue.getJobState(trialJobId(stopped.key))).toBe('failed');
+
+    const reconciler = new TrialReconciler({ store, enqueuer, failedJobGraceMs: 60_000 });
+    // Within the grace the worker may still be recording a real failure: left alone.
+    expect(await reconciler.reconcile()).toMatchObject({ requeued: 0, abandoned: 0 });
+    const later = await reconciler.reconcile(Date.now() + 61_000);
+    expect(later).toMatchObject({ requeued: 1, abandoned: 1 });
+    expect(await queue.getJobState(trialJobId(stopped.key))).toBe('waiting');
+
+    // A trial whose failure is recorded is an outcome: its failed job stays.
+    const failedForGood = trials[1]!;
+    await queue.remove(trialJobId(failedForGood.key));
+    await store.writeFailure({
+      key: failedForGood.key,
+      message: 'boom',
+      code: 'Error',
+      attempts: 3,
+      worker: 'w',
+      failedAt: new Date().toISOString(),
+    });
+    expect(await reconciler.reconcile(Date.now() + 61_000)).toMatchObject({ abandoned: 0 });
   });
 
   it('finishes a submission whose submitter died, once the grace period is over', async () => {
