@@ -185,7 +185,8 @@ function renderCell(
       x: centre,
       y: y + 33,
       'text-anchor': 'middle',
-      'font-size': 9,
+      // The longer label fits the cell's width a size smaller.
+      'font-size': cell.diverged > 0 ? 8 : 9,
       fill: ink,
     })
   );
