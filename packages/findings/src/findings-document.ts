@@ -62,10 +62,37 @@ export function findingsDocument(input: FindingsInput): string {
       'points (`analysis.failureMargin`). Intervals are 95% Student-t intervals of the mean paired ' +
       'gain; p is the two-sided Wilcoxon signed-rank test of the paired gains.',
     '',
+    ...shortAnswer(input.grid),
     ...searchSection(input.search),
     ...gridSection(input.grid),
     ...computeSection(input.compute),
   ].join('\n');
+}
+
+/** The grid's verdict in three counts, over every cell of every group. */
+function shortAnswer(grid: GridSection | null): string[] {
+  if (grid === null || grid.regions.length === 0) return [];
+  const cells = grid.regions.flatMap((r) => r.group.cells.flat()).filter((c) => c.n > 0);
+  const significant = (c: CellStats, sign: 1 | -1) =>
+    c.meanGain !== null && sign * c.meanGain > 0 && (c.wilcoxonP ?? 1) < 0.05;
+  const helped = cells.filter((c) => significant(c, 1)).length;
+  const harmed = cells.filter((c) => significant(c, -1)).length;
+  const pairs = cells.reduce((n, c) => n + c.n, 0);
+  const diverged = cells.reduce((n, c) => n + c.diverged, 0);
+  const atChance = cells.reduce((n, c) => n + c.baselineAtChance, 0);
+  const recovered = cells.reduce((n, c) => n + c.recovered, 0);
+  return [
+    "**In short.** In the paper's regime (section 2), RandomOut gains significantly (Wilcoxon " +
+      `p < 0.05) in ${helped} of its ${cells.length} cells and loses significantly in ${harmed}; ` +
+      `${diverged} of its ${pairs} runs diverged; of its ${atChance} (cell, seed) pairs whose ` +
+      `baseline was at chance, ${recovered} were recovered. ` +
+      (helped === 0 && recovered === 0
+        ? "Neither the paper's gain nor its recovery of failed seeds is reproduced there."
+        : helped > harmed
+          ? 'Where it is significant, the effect is the gain the paper reports.'
+          : 'The effect is mixed: see each group below.'),
+    '',
+  ];
 }
 
 function searchSection(search: SearchSection | null): string[] {

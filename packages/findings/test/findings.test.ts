@@ -195,6 +195,9 @@ describe('writeFindings', () => {
     expect(md).toMatch(/\| Baseline epochs with a dead filter [^|]+\| – \| 13 of 40 \|/);
     expect(md).toMatch(/\| lottery-fates \| 8 \|/);
     expect(md).toContain(
+      'RandomOut gains significantly (Wilcoxon p < 0.05) in 0 of its 4 cells and loses significantly in 0; 2 of its 16 runs diverged; of its 4 (cell, seed) pairs whose baseline was at chance, 4 were recovered.',
+    );
+    expect(md).toContain(
       "So 10 epochs do not settle every seed's fate here: 1 seed(s) changed fate",
     );
     // RandomOut after 20 epochs recovers both seeds at chance there (0.6 -> 0.85).
