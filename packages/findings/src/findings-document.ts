@@ -62,7 +62,7 @@ export function findingsDocument(input: FindingsInput): string {
       'points (`analysis.failureMargin`). Intervals are 95% Student-t intervals of the mean paired ' +
       'gain; p is the two-sided Wilcoxon signed-rank test of the paired gains.',
     '',
-    ...shortAnswer(input.grid),
+    ...shortAnswer(input.grid, input.search),
     ...searchSection(input.search),
     ...gridSection(input.grid),
     ...computeSection(input.compute),
@@ -70,8 +70,13 @@ export function findingsDocument(input: FindingsInput): string {
 }
 
 /** The grid's verdict in three counts, over every cell of every group. */
-function shortAnswer(grid: GridSection | null): string[] {
+function shortAnswer(grid: GridSection | null, search: SearchSection | null): string[] {
   if (grid === null || grid.regions.length === 0) return [];
+  const recovery = search && searchRecovery(search);
+  const elsewhere = recovery
+    ? ` Across the search (section 1), where none of RandomOut's runs diverged it recovered ` +
+      `${recovery.calm} seeds at chance, and where some did, ${recovery.diverging}.`
+    : '';
   const cells = grid.regions.flatMap((r) => r.group.cells.flat()).filter((c) => c.n > 0);
   const significant = (c: CellStats, sign: 1 | -1) =>
     c.meanGain !== null && sign * c.meanGain > 0 && (c.wilcoxonP ?? 1) < 0.05;
@@ -90,7 +95,8 @@ function shortAnswer(grid: GridSection | null): string[] {
         ? "Neither the paper's gain nor its recovery of failed seeds is reproduced there."
         : helped > harmed
           ? 'Where it is significant, the effect is the gain the paper reports.'
-          : 'The effect is mixed: see each group below.'),
+          : 'The effect is mixed: see each group below.') +
+      elsewhere,
     '',
   ];
 }
@@ -145,7 +151,53 @@ function searchSection(search: SearchSection | null): string[] {
     '',
     ...choiceText(search.choice),
     '',
+    ...cellSummary(search),
+    '',
   ];
+}
+
+/**
+ * What the search's RandomOut column says across settings: where it gains or loses
+ * significantly, and how many seeds at chance it recovered where none of its runs diverged and
+ * where some did.
+ */
+function cellSummary(search: SearchSection): string[] {
+  const rows = search.rows.filter((r) => r.cell !== null && r.cell.n > 0);
+  if (rows.length === 0) return [];
+  const name = (r: LotteryRow) => `${r.region} ${r.inputScale} ${r.learningRate}`;
+  const significant = (r: LotteryRow, sign: 1 | -1) =>
+    r.cell!.meanGain !== null && sign * r.cell!.meanGain > 0 && (r.cell!.wilcoxonP ?? 1) < 0.05;
+  const listed = (list: LotteryRow[]) =>
+    list.length === 0
+      ? 'none'
+      : list.map((r) => `${name(r)} (${points(r.cell!.meanGain)})`).join(', ');
+  const calm = rows.filter((r) => r.cell!.diverged === 0);
+  const diverging = rows.filter((r) => r.cell!.diverged > 0);
+  const recovery = searchRecovery(search)!;
+  return [
+    `**RandomOut across the search** (tau ${search.cell.tau}, P ${search.cell.activePercent}%, ` +
+      `${rows.length} settings and regions): it gains significantly (p < 0.05) at ` +
+      `${listed(rows.filter((r) => significant(r, 1)))}; it loses significantly at ` +
+      `${listed(rows.filter((r) => significant(r, -1)))}. Where none of its runs diverged ` +
+      `(${calm.length} settings and regions) it recovered ${recovery.calm} seeds at chance; ` +
+      `where some did (${diverging.length}), ${recovery.diverging}.`,
+    '',
+  ];
+}
+
+/** Seeds at chance the search's cell recovered ("x of y"), where its runs diverged and not. */
+function searchRecovery(search: SearchSection): { calm: string; diverging: string } | null {
+  const rows = search.rows.filter((r) => r.cell !== null && r.cell.n > 0);
+  if (rows.length === 0) return null;
+  const recovery = (list: LotteryRow[]) => {
+    const atChance = list.reduce((n, r) => n + r.cell!.baselineAtChance, 0);
+    const recovered = list.reduce((n, r) => n + r.cell!.recovered, 0);
+    return `${recovered} of ${atChance}`;
+  };
+  return {
+    calm: recovery(rows.filter((r) => r.cell!.diverged === 0)),
+    diverging: recovery(rows.filter((r) => r.cell!.diverged > 0)),
+  };
 }
 
 /** Regions in the rows' first-seen order, the rows' own order within a region. */

@@ -106,6 +106,10 @@ describe('writeFindings', () => {
       ['findings.md', 'figures/lottery-search.png', 'figures/lottery-search.svg'].sort(),
     );
     const md = await readFile(path.join(dir, 'docs', 'findings.md'), 'utf8');
+    // No gain is significant with 4 pairs; RandomOut recovers all 7 seeds at chance per region.
+    expect(md).toContain(
+      'it gains significantly (p < 0.05) at none; it loses significantly at none. Where none of its runs diverged (8 settings and regions) it recovered 14 of 14 seeds at chance; where some did (0), 0 of 0.',
+    );
     // 4 seeds; minmax 0.003 fails seed 0 only: 1 of 4 at chance, RandomOut recovers it.
     expect(md).toContain('| East | minmax | 0.003 | 4 | 1 (25.0%) | 82.7% | 90.2% |');
     expect(md).toMatch(
