@@ -1,5 +1,5 @@
 import { DEFAULT_INPUT_SCALE } from '@seedsweep/crater-data';
-import { randomOutSchema, TRAINING_DEFAULTS } from '@seedsweep/trainer';
+import { randomOutSchema, TRAINING_DEFAULTS } from '@seedsweep/trainer/config';
 import type { TrialSpec } from './sweep-plan.js';
 import { inputScaleOf } from './trial-spec.js';
 

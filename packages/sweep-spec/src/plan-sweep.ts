@@ -1,4 +1,4 @@
-import { TRAINER_VERSION } from '@seedsweep/trainer';
+import { TRAINER_VERSION } from '@seedsweep/trainer/config';
 import { countTrials } from './count-trials.js';
 import { InvalidSweepError, SweepTooLargeError } from './errors/index.js';
 import { groupAxesCombos, groupId, varyingAxes } from './group-axes.js';

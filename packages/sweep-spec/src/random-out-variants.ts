@@ -1,4 +1,4 @@
-import type { RandomOutConfig } from '@seedsweep/trainer';
+import type { RandomOutConfig } from '@seedsweep/trainer/config';
 import { sweepCases, type SweepCase, type SweepDefinition } from './sweep-definition.js';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BACKEND_CHOICES, parseTrainConfig } from '@seedsweep/trainer';
+import { BACKEND_CHOICES, parseTrainConfig } from '@seedsweep/trainer/config';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json.js';
 import type { TrialSpec } from './sweep-plan.js';

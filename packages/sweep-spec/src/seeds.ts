@@ -1,4 +1,4 @@
-import { trainConfigSchema } from '@seedsweep/trainer';
+import { trainConfigSchema } from '@seedsweep/trainer/config';
 import { z } from 'zod';
 import { describeType, fail, forward, parseList } from './value-lists.js';
 import { PARSE_PARAMS } from './zod-issues.js';

@@ -5,7 +5,7 @@ import {
   trainConfigSchema,
   type BackendChoice,
   type RandomOutConfig,
-} from '@seedsweep/trainer';
+} from '@seedsweep/trainer/config';
 import { z } from 'zod';
 import { datasetParamsSchema } from './dataset-params-schema.js';
 import { seedsSchema, type Seeds } from './seeds.js';

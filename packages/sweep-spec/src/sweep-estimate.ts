@@ -1,5 +1,5 @@
 import type { RegionName } from '@seedsweep/crater-data';
-import { firstPossibleFiring, type BaselineHistory } from '@seedsweep/trainer';
+import { firstPossibleFiring, type BaselineHistory } from '@seedsweep/trainer/config';
 import type { SweepPlan, TrialSpec } from './sweep-plan.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { InputScale, RegionName } from '@seedsweep/crater-data';
-import type { BackendChoice, TrainConfig } from '@seedsweep/trainer';
+import type { BackendChoice, TrainConfig } from '@seedsweep/trainer/config';
 
 /** Dataset parameters of one trial; with the region they make the dataset's identity. */
 export interface DatasetParams {

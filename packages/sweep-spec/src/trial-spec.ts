@@ -5,7 +5,7 @@ import {
   type InputScale,
   type RegionName,
 } from '@seedsweep/crater-data';
-import { parseTrainConfig, type BackendChoice } from '@seedsweep/trainer';
+import { parseTrainConfig, type BackendChoice } from '@seedsweep/trainer/config';
 import type { DatasetDefinition } from './sweep-definition.js';
 import type { GroupAxes, Trial, TrialSpec } from './sweep-plan.js';
 import { trialKeysBySeed } from './trial-key.js';

@@ -1,4 +1,4 @@
-import { RandomOut } from './random-out.js';
+import { activeEpochsOf, isActiveEpoch } from './random-out-schedule.js';
 import type { TrainConfig } from './train-config.js';
 import type { TrainResult } from './train-result.js';
 
@@ -30,12 +30,12 @@ export function firstPossibleFiring(config: TrainConfig, baseline: BaselineHisto
   if (randomout === null || randomout.tau <= 0) return null;
   const minima = randomout.cgn === 'l1' ? baseline.minAbsCgn : baseline.minAbsSumCgn;
   if (!minima) return 0;
-  const active = RandomOut.activeEpochsOf(randomout, config.epochs);
+  const active = activeEpochsOf(randomout, config.epochs);
   // A baseline that diverged has fewer epochs; the RandomOut run stops at the same point.
   const epochs = Math.min(active, baseline.minAbsCgn.length);
   for (let epoch = 0; epoch < epochs; epoch++) {
     const previousLoss = epoch === 0 ? null : (baseline.trainLoss[epoch - 1] ?? null);
-    if (!RandomOut.isActive(randomout, active, epoch, previousLoss)) continue;
+    if (!isActiveEpoch(randomout, active, epoch, previousLoss)) continue;
     const smallest = minima[epoch];
     if (smallest === null || smallest === undefined || smallest < randomout.tau) return epoch;
   }

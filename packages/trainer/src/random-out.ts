@@ -1,5 +1,6 @@
 import type { RandomStream } from '@seedsweep/prng';
 import { CRATER_CNN, type CraterCnn } from './crater-cnn.js';
+import { activeEpochsOf, isActiveEpoch } from './random-out-schedule.js';
 import type { RandomOutConfig } from './train-config.js';
 import type { LayerCounts } from './train-result.js';
 
@@ -16,31 +17,12 @@ export class RandomOut {
     epochs: number,
     private readonly stream: RandomStream,
   ) {
-    this.activeEpochs = RandomOut.activeEpochsOf(config, epochs);
-  }
-
-  /** floor(P% of the epochs): the count of epochs, from the first, in which checks may run. */
-  static activeEpochsOf(config: Pick<RandomOutConfig, 'activePercent'>, epochs: number): number {
-    return Math.floor((config.activePercent / 100) * epochs);
+    this.activeEpochs = activeEpochsOf(config, epochs);
   }
 
   /** Whether checks run in this 0-based epoch, given the previous epoch's mean loss. */
   activeIn(epoch: number, previousEpochLoss: number | null): boolean {
-    return RandomOut.isActive(this.config, this.activeEpochs, epoch, previousEpochLoss);
-  }
-
-  /** `activeIn` for a configuration without a run: what a baseline's record is judged by. */
-  static isActive(
-    config: Pick<RandomOutConfig, 'tau' | 'minTrainLoss'>,
-    activeEpochs: number,
-    epoch: number,
-    previousEpochLoss: number | null,
-  ): boolean {
-    if (epoch >= activeEpochs || config.tau <= 0) return false;
-    const gate = config.minTrainLoss;
-    // The paper's text: a filter with low CGN is abandoned only while the error is high.
-    // Before the first epoch has ended there is no loss yet, and the error is at its highest.
-    return gate === null || previousEpochLoss === null || previousEpochLoss > gate;
+    return isActiveEpoch(this.config, this.activeEpochs, epoch, previousEpochLoss);
   }
 
   checksBatch(batch: number, batches: number): boolean {

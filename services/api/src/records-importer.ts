@@ -7,7 +7,7 @@ import {
 } from '@seedsweep/api-contract';
 import type { SweepStore, TrialRecord } from '@seedsweep/store';
 import { InvalidSweepError, parseSweepDefinition, recordRefusal } from '@seedsweep/sweep-spec';
-import { TRAINER_VERSION } from '@seedsweep/trainer';
+import { TRAINER_VERSION } from '@seedsweep/trainer/config';
 
 /**
  * Imports a records document (or a part of one: its header and some of its trials). Every line

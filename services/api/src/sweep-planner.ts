@@ -12,7 +12,7 @@ import {
   type SweepPlan,
   type TrialSpec,
 } from '@seedsweep/sweep-spec';
-import { TRAINER_VERSION, type BaselineHistory } from '@seedsweep/trainer';
+import { TRAINER_VERSION, type BaselineHistory } from '@seedsweep/trainer/config';
 import type { SweepReader } from './sweep-reader.js';
 
 type RegionName = TrialSpec['region'];

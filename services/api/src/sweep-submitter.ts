@@ -13,7 +13,7 @@ import {
   type SweepFormat,
   type Trial,
 } from '@seedsweep/sweep-spec';
-import { TRAINER_VERSION } from '@seedsweep/trainer';
+import { TRAINER_VERSION } from '@seedsweep/trainer/config';
 import { ApiError } from './errors/index.js';
 import { newSweepId } from './sweep-id.js';
 
