@@ -75,13 +75,11 @@ function shortAnswer(grid: GridSection | null, search: SearchSection | null): st
   const recovery = search && searchRecovery(search);
   const elsewhere = recovery
     ? ` Across the search (section 1), where none of RandomOut's runs diverged it recovered ` +
-      `${recovery.calm} seeds at chance, and where some did, ${recovery.diverging}.`
+      `${recovery.calm.text} seeds at chance, and where some did, ${recovery.diverging.text}.`
     : '';
   const cells = grid.regions.flatMap((r) => r.group.cells.flat()).filter((c) => c.n > 0);
-  const significant = (c: CellStats, sign: 1 | -1) =>
-    c.meanGain !== null && sign * c.meanGain > 0 && (c.wilcoxonP ?? 1) < 0.05;
-  const helped = cells.filter((c) => significant(c, 1)).length;
-  const harmed = cells.filter((c) => significant(c, -1)).length;
+  const helped = cells.filter((c) => significantly(c, 1)).length;
+  const harmed = cells.filter((c) => significantly(c, -1)).length;
   const pairs = cells.reduce((n, c) => n + c.n, 0);
   const diverged = cells.reduce((n, c) => n + c.diverged, 0);
   const atChance = cells.reduce((n, c) => n + c.baselineAtChance, 0);
@@ -162,39 +160,54 @@ function searchSection(search: SearchSection | null): string[] {
  * where some did.
  */
 function cellSummary(search: SearchSection): string[] {
-  const rows = search.rows.filter((r) => r.cell !== null && r.cell.n > 0);
-  if (rows.length === 0) return [];
+  const recovery = searchRecovery(search);
+  if (recovery === null) return [];
+  const { rows, calm, diverging } = recovery;
   const name = (r: LotteryRow) => `${r.region} ${r.inputScale} ${r.learningRate}`;
-  const significant = (r: LotteryRow, sign: 1 | -1) =>
-    r.cell!.meanGain !== null && sign * r.cell!.meanGain > 0 && (r.cell!.wilcoxonP ?? 1) < 0.05;
-  const listed = (list: LotteryRow[]) =>
-    list.length === 0
+  const listed = (sign: 1 | -1) => {
+    const list = rows.filter((r) => significantly(r.cell!, sign));
+    return list.length === 0
       ? 'none'
       : list.map((r) => `${name(r)} (${points(r.cell!.meanGain)})`).join(', ');
-  const calm = rows.filter((r) => r.cell!.diverged === 0);
-  const diverging = rows.filter((r) => r.cell!.diverged > 0);
-  const recovery = searchRecovery(search)!;
+  };
   return [
     `**RandomOut across the search** (tau ${search.cell.tau}, P ${search.cell.activePercent}%, ` +
       `${rows.length} settings and regions): it gains significantly (p < 0.05) at ` +
-      `${listed(rows.filter((r) => significant(r, 1)))}; it loses significantly at ` +
-      `${listed(rows.filter((r) => significant(r, -1)))}. Where none of its runs diverged ` +
-      `(${calm.length} settings and regions) it recovered ${recovery.calm} seeds at chance; ` +
-      `where some did (${diverging.length}), ${recovery.diverging}.`,
+      `${listed(1)}; it loses significantly at ${listed(-1)}. Where none of its runs diverged ` +
+      `(${calm.rows} settings and regions) it recovered ${calm.text} seeds at chance; ` +
+      `where some did (${diverging.rows}), ${diverging.text}.`,
     '',
   ];
 }
 
-/** Seeds at chance the search's cell recovered ("x of y"), where its runs diverged and not. */
-function searchRecovery(search: SearchSection): { calm: string; diverging: string } | null {
+/** A cell's mean gain has this sign and its Wilcoxon p is below 0.05. */
+function significantly(cell: CellStats, sign: 1 | -1): boolean {
+  return cell.meanGain !== null && sign * cell.meanGain > 0 && (cell.wilcoxonP ?? 1) < 0.05;
+}
+
+interface Recovery {
+  /** Rows (settings and regions) counted. */
+  rows: number;
+  /** Seeds at chance recovered, "x of y". */
+  text: string;
+}
+
+/**
+ * The search's rows with a RandomOut result, and the seeds at chance its cell recovered where
+ * none of its runs diverged and where some did. Null when no row has one.
+ */
+function searchRecovery(
+  search: SearchSection,
+): { rows: LotteryRow[]; calm: Recovery; diverging: Recovery } | null {
   const rows = search.rows.filter((r) => r.cell !== null && r.cell.n > 0);
   if (rows.length === 0) return null;
-  const recovery = (list: LotteryRow[]) => {
+  const recovery = (list: LotteryRow[]): Recovery => {
     const atChance = list.reduce((n, r) => n + r.cell!.baselineAtChance, 0);
     const recovered = list.reduce((n, r) => n + r.cell!.recovered, 0);
-    return `${recovered} of ${atChance}`;
+    return { rows: list.length, text: `${recovered} of ${atChance}` };
   };
   return {
+    rows,
     calm: recovery(rows.filter((r) => r.cell!.diverged === 0)),
     diverging: recovery(rows.filter((r) => r.cell!.diverged > 0)),
   };

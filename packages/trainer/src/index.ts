@@ -1,9 +1,6 @@
+// The root adds the training runtime to what planning needs (./config.js, its own subpath).
+export * from './config.js';
 export { train, type TrainOptions } from './train.js';
-export {
-  matchesBaseline,
-  firstPossibleFiring,
-  type BaselineHistory,
-} from './baseline-equivalence.js';
 export {
   encodeCheckpoint,
   decodeCheckpoint,
@@ -11,25 +8,7 @@ export {
   type TrainCheckpoint,
   type CheckpointPolicy,
 } from './train-checkpoint.js';
-export {
-  parseTrainConfig,
-  trainConfigSchema,
-  randomOutSchema,
-  TRAINING_DEFAULTS,
-  type TrainConfig,
-  type TrainConfigInput,
-  type RandomOutConfig,
-} from './train-config.js';
-export type { TrainResult, EpochProgress, LayerCounts, Reinitializations } from './train-result.js';
+export type { EpochProgress } from './train-result.js';
 export type { TrainingData, ExampleSet } from './training-data.js';
-export {
-  selectBackend,
-  currentBackend,
-  BACKEND_CHOICES,
-  type BackendChoice,
-  type BackendName,
-  type BackendInfo,
-} from './backend.js';
-export { TRAINER_VERSION } from './trainer-version.js';
+export { selectBackend, currentBackend, type BackendName, type BackendInfo } from './backend.js';
 export { CRATER_CNN } from './crater-cnn.js';
-export * from './errors/index.js';
