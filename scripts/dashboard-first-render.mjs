@@ -75,7 +75,7 @@ try {
       reinitializations: { total: t.baseline ? 0 : i % 4, conv1: 0, conv2: 0, perEpoch: [] },
       minAbsCgn: [1e-3, 1e-4],
       weightsHash: 'bench',
-      backend: 'wasm',
+      engine: 'wasm',
       versions: {},
       durationMs: 15_000,
       worker: 'bench:1',

@@ -32,7 +32,6 @@ randomout:
   activePercent: [50, 100]
 training:
   epochs: 2
-  backend: wasm
 dataset:
   size: 8
 `;
@@ -226,7 +225,7 @@ name: frozen
 regions: [Center]
 seeds: [7]
 randomout: { tau: [1e-12], activePercent: [100] }
-training: { epochs: 80, backend: wasm }
+training: { epochs: 80 }
 `,
       );
       expect(posted).toBe(201);

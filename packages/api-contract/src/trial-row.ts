@@ -24,7 +24,11 @@ export const trialRowSchema = z.object({
   epochsRun: z.number().int().nullable(),
   reinitializations: z.number().int().nullable(),
   durationMs: z.number().nullable(),
-  backend: z.string().nullable(),
+  engine: z
+    .string()
+    .nullable()
+    .describe('the engine that trained it: native, wasm or tfjs (a tfjs backend before trainer 5)'),
+  codePath: z.string().nullable().describe('avx512, avx2, sse, wasm-simd128, tfjs-wasm...'),
   weightsHash: z.string().nullable(),
   worker: z.string().nullable(),
   finishedAt: z.string().nullable(),

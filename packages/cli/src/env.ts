@@ -1,15 +1,22 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { defaultCacheRoot } from '@seedsweep/crater-data';
-import { BACKEND_CHOICES } from '@seedsweep/trainer/backend-choice';
+import {
+  KERNELS_ENGINE_CHOICES,
+  retiredEngineVariables,
+  type KernelsEngineChoice,
+} from '@seedsweep/trainer/config';
 
 export const envSchema = z.object({
   /** A local copy of the crater dataset; unset: the pinned download into the cache. */
   CRATER_DATA_DIR: z.string().min(1).optional(),
   /** A mirror of the pinned dataset commit (same paths); default: GitHub at that commit. */
   CRATER_DATA_URL: z.url().optional(),
-  /** Backend of `train` and `bench trainer`: `auto`, `tensorflow`, `wasm` or `cpu`. */
-  TRAINER_BACKEND: z.enum(BACKEND_CHOICES as [string, ...string[]]).default('auto'),
+  /**
+   * The engine of `train` and `bench trainer`, and of the workers `start` and `run` start:
+   * `native`, `wasm` or `auto` (native where `pnpm build` compiled it). The same results.
+   */
+  SEEDSWEEP_ENGINE: z.enum(KERNELS_ENGINE_CHOICES).default('auto'),
   /** Root of seedsweep's caches (downloads, prepared tensors); default: XDG cache dir. */
   SEEDSWEEP_CACHE_DIR: z.string().min(1).optional(),
   /** Base of the default cache directory (`$XDG_CACHE_HOME/seedsweep`, else `~/.cache/seedsweep`). */
@@ -40,7 +47,7 @@ export const envSchema = z.object({
 export interface CliEnv {
   dataDir: string | undefined;
   dataUrl: string | undefined;
-  backend: (typeof BACKEND_CHOICES)[number];
+  engine: KernelsEngineChoice;
   cacheRoot: string;
   torchPython: string | undefined;
   debug: boolean;
@@ -59,6 +66,8 @@ export interface CliEnv {
 export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
   // `VAR=` in a shell or an env file means "not set", as for most tools.
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const retired = retiredEngineVariables(set);
+  if (retired) throw new EnvError(retired);
   const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -68,7 +77,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
   return {
     dataDir: e.CRATER_DATA_DIR,
     dataUrl: e.CRATER_DATA_URL,
-    backend: e.TRAINER_BACKEND as CliEnv['backend'],
+    engine: e.SEEDSWEEP_ENGINE,
     cacheRoot: e.SEEDSWEEP_CACHE_DIR ?? defaultCacheRoot(e.XDG_CACHE_HOME, os.homedir()),
     torchPython: e.SEEDSWEEP_TORCH_PYTHON,
     debug: Boolean(e.SEEDSWEEP_DEBUG),

@@ -169,7 +169,7 @@ ${commands.map((c) => `  ${c.path.join(' ').padEnd(16)}${c.summary}`).join('\n')
 Run 'seedsweep <command> --help' for a command's options.
 Environment: SEEDSWEEP_URL (the API, default http://127.0.0.1:8080), SEEDSWEEP_API_KEY (its
 key, if it has keys); for start and run: REDIS_URL, PORT, WORKERS; CRATER_DATA_DIR,
-TRAINER_BACKEND (auto|tensorflow|wasm|cpu), SEEDSWEEP_CACHE_DIR.`;
+SEEDSWEEP_ENGINE (auto|native|wasm), SEEDSWEEP_CACHE_DIR.`;
 
 function findCommand(argv: string[]): { command: Command; args: string[] } | null {
   for (const command of commands) {

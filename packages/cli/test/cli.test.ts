@@ -21,14 +21,13 @@ interface Run {
 
 let cacheDir: string;
 
-/** A clean environment: the real data, a private cache, the wasm backend; `overrides` win. */
+/** A clean environment: the real data, a private cache, the default engine; `overrides` win. */
 function cliEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: os.homedir(),
     CRATER_DATA_DIR: dataDir,
     SEEDSWEEP_CACHE_DIR: cacheDir,
-    TRAINER_BACKEND: 'wasm',
     ...overrides,
   };
 }
@@ -162,7 +161,7 @@ describe('seedsweep train', () => {
     expect(result).toMatchObject({
       region: 'East',
       diverged: false,
-      backend: 'wasm',
+      numerics: 'kernels',
       epochsRun: 2,
     });
     expect(result.testAccuracy).toBeGreaterThan(0.5);
@@ -222,34 +221,91 @@ describe('seedsweep train', () => {
     expect(run.stderr).toMatch(message);
   });
 
-  it('refuses a bad TRAINER_BACKEND naming the variable', async () => {
-    const run = await seedsweep(['train', '--region', 'East'], { TRAINER_BACKEND: 'gpu' });
+  it('refuses a bad SEEDSWEEP_ENGINE naming the variable', async () => {
+    const run = await seedsweep(['train', '--region', 'East'], { SEEDSWEEP_ENGINE: 'gpu' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/TRAINER_BACKEND/);
+    expect(run.stderr).toMatch(/SEEDSWEEP_ENGINE/);
+  });
+
+  it('stops with one line when a retired engine variable is still set', async () => {
+    const run = await seedsweep(['train', '--region', 'East'], { TRAINER_BACKEND: 'wasm' });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/TRAINER_BACKEND is no longer read: set SEEDSWEEP_ENGINE/);
+  });
+
+  it('trains on the engine and code path asked for, and says which', async () => {
+    const args = ['train', '--region', 'East', '--epochs', '1', '--json'];
+    const wasm = await seedsweep([...args, '--engine', 'wasm']);
+    expect(wasm.code, wasm.stderr).toBe(0);
+    const onWasm = JSON.parse(wasm.stdout) as Record<string, unknown>;
+    expect(onWasm).toMatchObject({ engine: 'wasm', numerics: 'kernels', codePath: 'wasm-simd128' });
+    const sse = await seedsweep([...args, '--engine', 'native', '--code-path', 'sse']);
+    if (sse.code !== 0) {
+      // No native addon here (no C compiler): the one line says why.
+      expect(sse.stderr).toMatch(/engine 'native' is unavailable/);
+      return;
+    }
+    const onSse = JSON.parse(sse.stdout) as Record<string, unknown>;
+    expect(onSse).toMatchObject({ engine: 'native', codePath: 'sse' });
+    expect(onSse.weightsHash).toBe(onWasm.weightsHash);
+    expect(onSse.testAccuracy).toBe(onWasm.testAccuracy);
   });
 });
 
 describe('seedsweep bench trainer', () => {
-  it('reports seconds per West epoch, examples/s and GFLOP/s as JSON', async () => {
-    const run = await seedsweep(['bench', 'trainer', '--epochs', '1', '--no-torch', '--json']);
-    expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout) as Record<string, number | string>;
-    expect(report).toMatchObject({ backend: 'wasm', examples: 1253, batchSize: 32 });
-    const seconds = report.secondsPerEpoch as number;
-    expect(seconds).toBeGreaterThan(0);
-    // One warm-up epoch, then the one measured: the median and the fastest.
-    const epochs = report.epochSeconds as unknown as number[];
-    expect(epochs).toHaveLength(2);
-    expect(seconds).toBe(epochs[1]);
-    expect(report.fastestEpochSeconds).toBe(epochs[1]);
-    expect(report.examplesPerSecond).toBeCloseTo(1253 / seconds, 6);
+  it("reports each engine's seconds per West epoch, GFLOP/s and share of the core peak as JSON", async () => {
+    const run = await seedsweep([
+      'bench',
+      'trainer',
+      '--epochs',
+      '1',
+      '--rounds',
+      '2',
+      '--no-torch',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      examples: number;
+      batchSize: number;
+      flopsPerExample: number;
+      peak: { lanes: number; mulAddGflops: number; fmaGflops: number | null } | null;
+      engines: {
+        engine: string;
+        codePath: string;
+        epochSeconds: number[];
+        secondsPerEpoch: number;
+        fastestEpochSeconds: number;
+        gflops: number;
+        shareOfMulAddPeak: number | null;
+      }[];
+      torchSkipped: string;
+    };
+    expect(report).toMatchObject({ examples: 1253, batchSize: 32 });
     expect(report.flopsPerExample).toBe(
       3 * 2 * (144 * 16 * 20 + 81 * 320 * 20 + 1620 * 500 + 500 * 2),
     );
-    expect(report.gflops).toBeCloseTo(
-      ((report.flopsPerExample as number) * 1253) / seconds / 1e9,
-      6,
-    );
+    expect(report.torchSkipped).toMatch(/--no-torch/);
+    const names = report.engines.map((e) => e.engine);
+    expect(names.at(-1)).toBe('wasm');
+    expect(['native', 'wasm']).toContain(names[0]);
+    for (const row of report.engines) {
+      // Two rounds of one warm-up and one measured epoch: two measured epochs.
+      expect(row.epochSeconds).toHaveLength(2);
+      expect(row.secondsPerEpoch).toBeCloseTo((row.epochSeconds[0]! + row.epochSeconds[1]!) / 2, 9);
+      expect(row.fastestEpochSeconds).toBe(Math.min(...row.epochSeconds));
+      expect(row.gflops).toBeCloseTo(
+        (report.flopsPerExample * 1253) / row.secondsPerEpoch / 1e9,
+        6,
+      );
+      if (report.peak)
+        expect(row.shareOfMulAddPeak).toBeCloseTo(row.gflops / report.peak.mulAddGflops, 9);
+    }
+    if (names[0] === 'native') {
+      expect([4, 8, 16]).toContain(report.peak!.lanes);
+      expect(report.engines[0]!.codePath).toMatch(/^(avx512|avx2|sse)$/);
+    }
   });
 });
 

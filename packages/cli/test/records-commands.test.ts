@@ -151,7 +151,7 @@ function record(i: number): TrialRecord {
     reinitializations: { total: 0, conv1: 0, conv2: 0, perEpoch: [] },
     minAbsCgn: [0.01, 0.02],
     weightsHash: `w${i}`,
-    backend: 'wasm',
+    engine: 'wasm',
     versions: { trainer: TRAINER_VERSION },
     durationMs: 1000 + i,
     worker: 'elsewhere:1',

@@ -89,7 +89,7 @@ describe('TrialEnqueuer', () => {
       reinitializations: { total: 0, conv1: 0, conv2: 0, perEpoch: [] },
       minAbsCgn: [],
       weightsHash: 'h',
-      backend: 'wasm',
+      engine: 'wasm',
       versions: {},
       durationMs: 1,
       worker: 'w',

@@ -77,7 +77,7 @@ function resultOf(key: string): TrialRecord {
     reinitializations: { total: 0, conv1: 0, conv2: 0, perEpoch: [] },
     minAbsCgn: [0.01],
     weightsHash: 'w',
-    backend: 'wasm',
+    engine: 'wasm',
     versions: {},
     durationMs: 100,
     worker: 'test',

@@ -68,7 +68,7 @@ function makeTrial(key: string): Trial {
         batchSize: 32,
         randomout: null,
       },
-      backend: 'auto',
+      numerics: 'kernels',
       trainerVersion: 'fixture',
     },
   };

@@ -33,8 +33,8 @@ const FIXES: Readonly<Record<string, string>> = {
   EROFS: 'let the workers write SEEDSWEEP_CACHE_DIR and CHECKPOINT_DIR',
   ENOMEM:
     'give the workers more memory (WORKER_MEMORY) or train fewer trials at once (WORKER_CONCURRENCY)',
-  BACKEND_UNAVAILABLE:
-    "run the workers where the sweep's backend is installed, or set training.backend to wasm",
+  ENGINE_UNAVAILABLE:
+    "run the workers where the sweep's engine is installed (tfjs: @tensorflow/tfjs-backend-wasm), or set SEEDSWEEP_ENGINE=auto",
   DATASET_MISMATCH: 'run workers of the same seedsweep version as the API',
   TRAINER_MISMATCH: 'run workers of the same seedsweep version as the API',
 };

@@ -22,8 +22,15 @@ export interface TrialRecord {
    */
   minAbsSumCgn?: (number | null)[];
   weightsHash: string;
-  /** The backend that really ran (the spec may say 'auto'). */
-  backend: string;
+  /**
+   * The engine that ran (native, wasm or tfjs), its numeric family and code path (avx512,
+   * wasm-simd128, tfjs-wasm...): provenance. Absent from records of trainer versions up to 4,
+   * which name the tfjs `backend` loaded instead.
+   */
+  engine?: string;
+  numerics?: string;
+  codePath?: string;
+  backend?: string;
   versions: Record<string, string>;
   durationMs: number;
   /** Which worker process wrote it: host and pid. */

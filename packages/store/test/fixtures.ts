@@ -14,7 +14,7 @@ export function record(key: string, overrides: Partial<TrialRecord> = {}): Trial
     reinitializations: { total: 0, conv1: 0, conv2: 0, perEpoch: [] },
     minAbsCgn: [1e-6, 1e-7],
     weightsHash: 'abc',
-    backend: 'wasm',
+    engine: 'wasm',
     versions: {},
     durationMs: 1000,
     worker: 'test:1',

@@ -49,7 +49,8 @@ export function planSweep(def: SweepDefinition, options: PlanOptions = {}): Swee
           region,
           dataset: trialDataset(region, sweepCase.dataset, axes.inputScale),
           axes,
-          backend: def.training.backend,
+          engine: def.training.engine,
+          ...(def.training.backend && { legacyBackend: def.training.backend }),
           trainerVersion,
         };
         const { epochs, learningRate, batchSize, dataSeed } = axes;

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { BACKEND_CHOICES, parseTrainConfig } from '@seedsweep/trainer/config';
+import {
+  LEGACY_BACKEND_CHOICES,
+  NUMERIC_FAMILIES,
+  parseTrainConfig,
+} from '@seedsweep/trainer/config';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json.js';
 import type { TrialSpec } from './sweep-plan.js';
@@ -30,13 +34,19 @@ export function recordSha256(record: object): string {
  * What a trial spec must be for a worker to run it. The dataset is checked only for its
  * identity: its other fields belong to crater-data and are covered by the key.
  */
-const specShape = z.looseObject({
-  region: z.string().min(1),
-  dataset: z.looseObject({ identity: z.string().min(1) }),
-  train: z.unknown(),
-  backend: z.enum(BACKEND_CHOICES),
-  trainerVersion: z.string().min(1),
-});
+const specShape = z
+  .looseObject({
+    region: z.string().min(1),
+    dataset: z.looseObject({ identity: z.string().min(1) }),
+    train: z.unknown(),
+    // A numeric family, or (trainer versions up to 4) a tfjs backend.
+    numerics: z.enum(NUMERIC_FAMILIES).optional(),
+    backend: z.enum(LEGACY_BACKEND_CHOICES).optional(),
+    trainerVersion: z.string().min(1),
+  })
+  .refine((spec) => (spec.numerics === undefined) !== (spec.backend === undefined), {
+    message: 'a spec names a numeric family or (before trainer 5) a backend, one of them',
+  });
 
 /**
  * What the store reads of a record (its summary, its counters). The rest is kept as it is, so

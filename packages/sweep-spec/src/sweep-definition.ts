@@ -1,11 +1,14 @@
 import { REGIONS, type InputScale, type RegionName } from '@seedsweep/crater-data';
 import {
-  BACKEND_CHOICES,
+  LEGACY_BACKEND_CHOICES,
+  NUMERIC_FAMILIES,
   randomOutSchema,
   trainConfigSchema,
-  type BackendChoice,
+  type NumericFamily,
   type RandomOutConfig,
 } from '@seedsweep/trainer/config';
+
+export type LegacyBackendChoice = (typeof LEGACY_BACKEND_CHOICES)[number];
 import { z } from 'zod';
 import { datasetParamsSchema } from './dataset-params-schema.js';
 import { seedsSchema, type Seeds } from './seeds.js';
@@ -53,8 +56,17 @@ export interface TrainingAxes {
 export interface SweepDefinition extends SweepCase {
   name: string;
   training: TrainingAxes & {
-    /** One backend per sweep: results of different backends differ in the last bits. */
-    backend: BackendChoice;
+    /**
+     * The numeric family the sweep trains in, one per sweep (part of every trial's key):
+     * `kernels`, our own kernels (native where built, else WebAssembly: the same bits), or
+     * `tfjs`, TensorFlow.js's ops and autograd, the independent reference.
+     */
+    engine: NumericFamily;
+    /**
+     * A tfjs backend, in definitions written for trainer versions up to 4 (kept so that they
+     * parse as stored and plan their old keys); it decides nothing now.
+     */
+    backend?: LegacyBackendChoice;
   };
   /**
    * Present when the sweep is a union of cases: each is the sweep's own sections with the case's
@@ -107,7 +119,13 @@ const sections = {
       learningRate: trainerAxis(train.learningRate),
       batchSize: trainerAxis(train.batchSize),
       dataSeed: trainerAxis(train.dataSeed),
-      backend: z.enum(BACKEND_CHOICES).default('auto'),
+      engine: z
+        .enum(NUMERIC_FAMILIES, {
+          error: () =>
+            'must be "kernels" (our kernels: native or wasm, which give the same bits; workers choose with SEEDSWEEP_ENGINE) or "tfjs"',
+        })
+        .default('kernels'),
+      backend: z.enum(LEGACY_BACKEND_CHOICES).optional(),
     })
     .strict()
     .prefault({}),
@@ -121,7 +139,7 @@ const caseOverrides = z
     regions: z.unknown().optional(),
     seeds: z.unknown().optional(),
     randomout: z.record(z.string(), z.unknown()).optional(),
-    // One backend per sweep: results of different backends differ in the last bits.
+    // One engine per sweep: its numeric family is part of every key.
     training: z.record(z.string(), z.unknown()).optional(),
     dataset: z.record(z.string(), z.unknown()).optional(),
   })
@@ -150,12 +168,16 @@ const schema = z
     if (cases === undefined) return rest;
     const parsed: SweepCase[] = [];
     cases.forEach((overrides, index) => {
-      const backend = overrides.training?.backend;
-      if (backend !== undefined && backend !== def.training.backend) {
+      const clash = (['engine', 'backend'] as const).find(
+        (field) =>
+          overrides.training?.[field] !== undefined &&
+          overrides.training[field] !== def.training[field],
+      );
+      if (clash) {
         ctx.addIssue({
           code: 'custom',
-          path: ['cases', index, 'training', 'backend'],
-          message: 'backend is one per sweep: set it in the sweep, not a case',
+          path: ['cases', index, 'training', clash],
+          message: `${clash} is one per sweep: set it in the sweep, not a case`,
         });
         return;
       }
@@ -169,7 +191,7 @@ const schema = z
       };
       const result = caseSchema.safeParse(merged, PARSE_PARAMS);
       if (result.success) {
-        // The sweep's backend is every case's: a stored case without it parses again as written.
+        // The sweep's engine is every case's: a stored case without it parses again as written.
         const { epochs, learningRate, batchSize, dataSeed } = result.data.training;
         parsed.push({ ...result.data, training: { epochs, learningRate, batchSize, dataSeed } });
       } else forward(ctx, result.error.issues, ['cases', index]);
@@ -188,6 +210,10 @@ export function sweepCases(def: SweepDefinition): SweepDefinition[] {
   return cases.map((c) => ({
     ...rest,
     ...c,
-    training: { ...c.training, backend: def.training.backend },
+    training: {
+      ...c.training,
+      engine: def.training.engine,
+      ...(def.training.backend && { backend: def.training.backend }),
+    },
   }));
 }

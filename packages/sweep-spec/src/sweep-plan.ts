@@ -1,5 +1,6 @@
 import type { InputScale, RegionName } from '@seedsweep/crater-data';
-import type { BackendChoice, TrainConfig } from '@seedsweep/trainer/config';
+import type { NumericFamily, TrainConfig } from '@seedsweep/trainer/config';
+import type { LegacyBackendChoice } from './sweep-definition.js';
 
 /** Dataset parameters of one trial; with the region they make the dataset's identity. */
 export interface DatasetParams {
@@ -24,8 +25,13 @@ export interface TrialSpec {
   };
   /** Fully defaulted trainer configuration; `randomout: null` is a baseline. */
   train: TrainConfig;
-  /** The backend the sweep asked for ('auto' lets the worker choose; results record the real one). */
-  backend: BackendChoice;
+  /**
+   * The numeric family to train in (the sweep's `engine`): which engine of it runs is the
+   * worker's choice, and results record it. Absent from the specs of trainer versions up to 4,
+   * which name a tfjs `backend` instead.
+   */
+  numerics?: NumericFamily;
+  backend?: LegacyBackendChoice;
   trainerVersion: string;
 }
 

@@ -5,7 +5,12 @@ import {
   type InputScale,
   type RegionName,
 } from '@seedsweep/crater-data';
-import { parseTrainConfig, type BackendChoice } from '@seedsweep/trainer/config';
+import {
+  BACKEND_KEYED_VERSIONS,
+  parseTrainConfig,
+  type NumericFamily,
+} from '@seedsweep/trainer/config';
+import type { LegacyBackendChoice } from './sweep-definition.js';
 import type { DatasetDefinition } from './sweep-definition.js';
 import type { GroupAxes, Trial, TrialSpec } from './sweep-plan.js';
 import { trialKeysBySeed } from './trial-key.js';
@@ -15,7 +20,9 @@ export interface GroupContext {
   region: RegionName;
   dataset: TrialSpec['dataset'];
   axes: GroupAxes;
-  backend: BackendChoice;
+  engine: NumericFamily;
+  /** The definition's tfjs backend, for keys of trainer versions up to 4. */
+  legacyBackend?: LegacyBackendChoice;
   trainerVersion: string;
 }
 
@@ -52,9 +59,20 @@ export function trialSpec(
     region: group.region,
     dataset: group.dataset,
     train: parseTrainConfig({ seed, dataSeed, epochs, learningRate, batchSize, randomout }),
-    backend: group.backend,
+    ...engineField(group),
     trainerVersion: group.trainerVersion,
   };
+}
+
+/**
+ * The spec's engine field: the numeric family, or for a trainer version up to 4 the tfjs
+ * backend its specs named, so that planning at that version rebuilds its stored keys.
+ */
+function engineField(group: GroupContext): Pick<TrialSpec, 'numerics' | 'backend'> {
+  if (BACKEND_KEYED_VERSIONS.includes(group.trainerVersion)) {
+    return { backend: group.legacyBackend ?? 'auto' };
+  }
+  return { numerics: group.engine };
 }
 
 /**

@@ -27,7 +27,7 @@ describe('parseSweepDefinition', () => {
         learningRate: [0.01],
         batchSize: [32],
         dataSeed: [0],
-        backend: 'auto',
+        engine: 'kernels',
       },
       dataset: {
         cropScale: 2,
@@ -184,10 +184,16 @@ describe('parseSweepDefinition', () => {
       ],
       ['a bad backend', with_({ training: { backend: 'gpu' } }), 'training.backend', /"auto"/],
       [
-        'a backend list',
-        with_({ training: { backend: ['cpu'] } }),
-        'training.backend',
-        /expected one of/,
+        'an engine that is not a numeric family',
+        with_({ training: { engine: 'native' } }),
+        'training.engine',
+        /must be "kernels" \(our kernels: native or wasm, which give the same bits; workers choose with SEEDSWEEP_ENGINE\) or "tfjs"/,
+      ],
+      [
+        'an engine list',
+        with_({ training: { engine: ['tfjs'] } }),
+        'training.engine',
+        /must be "kernels"/,
       ],
       ['a dataset list', with_({ dataset: { size: [15, 16] } }), 'dataset.size', /expected number/],
       [

@@ -12,7 +12,7 @@ randomout:
   cgn: sum
 training:
   learningRate: [0.01, 0.05]
-  backend: wasm
+  engine: tfjs
 dataset:
   size: 16
 analysis:
@@ -24,7 +24,7 @@ const JSON_TEXT = `{
   "regions": ["East", "West"],
   "seeds": {"from": 0, "to": 2},
   "randomout": {"tau": [0.00000001, 1e-4], "activePercent": [30, 60], "cgn": "sum"},
-  "training": {"learningRate": [0.01, 0.05], "backend": "wasm"},
+  "training": {"learningRate": [0.01, 0.05], "engine": "tfjs"},
   "dataset": {"size": 16},
   "analysis": {"failureMargin": 0.05}
 }`;
@@ -59,7 +59,7 @@ describe('parseSweepText', () => {
         learningRate: [0.01, 0.05],
         batchSize: [32],
         dataSeed: [0],
-        backend: 'wasm',
+        engine: 'tfjs',
       },
       dataset: {
         cropScale: 2,

@@ -27,12 +27,12 @@ const specOf = (p: SweepPlan, key: string | undefined): TrialSpec => {
 };
 
 describe('planSweep', () => {
-  it('builds each trial from the trainer config, the dataset identity and the backend', () => {
+  it('builds each trial from the trainer config, the dataset identity and the numeric family', () => {
     const p = plan({
       regions: ['West'],
       seeds: [3],
       randomout: { tau: 1e-8, activePercent: 60, cgn: 'sum' },
-      training: { learningRate: 0.05, backend: 'cpu' },
+      training: { learningRate: 0.05, engine: 'tfjs' },
       dataset: { size: 16 },
     });
     const dataset = {
@@ -48,7 +48,7 @@ describe('planSweep', () => {
         preparation: PREPARATION_VERSION,
       }),
     };
-    const base = { region: 'West', dataset, backend: 'cpu', trainerVersion: TRAINER_VERSION };
+    const base = { region: 'West', dataset, numerics: 'tfjs', trainerVersion: TRAINER_VERSION };
     const baseline = { ...base, train: parseTrainConfig({ seed: 3, learningRate: 0.05 }) };
     const cell = {
       ...base,
@@ -209,11 +209,33 @@ describe('planSweep', () => {
     for (const changed of [
       plan({}, `${TRAINER_VERSION}-next`),
       plan({ dataset: { splitSeed: 2 } }),
-      plan({ training: { backend: 'cpu' } }),
+      plan({ training: { engine: 'tfjs' } }),
     ]) {
       const other = new Set(keys(changed));
       expect(reference.some((k) => other.has(k))).toBe(false);
     }
+  });
+
+  it('keys a numeric family from trainer 5, and rebuilds the backend keys of trainer 4', () => {
+    const current = plan({ training: { engine: 'kernels' } });
+    for (const trial of current.trials) {
+      expect(trial.spec).toMatchObject({ numerics: 'kernels', trainerVersion: TRAINER_VERSION });
+      expect(trial.spec).not.toHaveProperty('backend');
+    }
+    // A definition stored by trainer 4 names its backend; planned at 4 it gives the specs (and
+    // so the keys) that version stored its results under.
+    const legacy = plan({ training: { backend: 'auto' } }, '4');
+    for (const trial of legacy.trials) {
+      expect(trial.spec).toMatchObject({ backend: 'auto', trainerVersion: '4' });
+      expect(trial.spec).not.toHaveProperty('numerics');
+      expect(trial.key).toBe(trialKey(trial.spec));
+    }
+    // Without a backend it was 'auto', trainer 4's default.
+    expect(plan({}, '4').trials.map((t) => t.key)).toEqual(legacy.trials.map((t) => t.key));
+    // At trainer 5 the backend decides nothing: the same keys with or without it.
+    expect(plan({ training: { backend: 'wasm' } }).trials.map((t) => t.key)).toEqual(
+      current.trials.map((t) => t.key),
+    );
   });
 
   it('shares keys between sweeps that need the same runs', () => {
@@ -276,7 +298,7 @@ describe('planSweep', () => {
   it('stores cases so that the stored definition parses again to itself', () => {
     const def = parseSweepDefinition({
       ...MINIMAL,
-      training: { backend: 'wasm' },
+      training: { engine: 'tfjs' },
       cases: [
         { dataset: { inputScale: 'minmax' }, training: { learningRate: [1e-3, 1e-2] } },
         { dataset: { inputScale: 'unit' }, seeds: [3] },
@@ -291,9 +313,10 @@ describe('planSweep', () => {
     expect(planSweep(parseSweepDefinition(stored)).trials.map((t) => t.key)).toEqual(
       planSweep(def).trials.map((t) => t.key),
     );
-    // A case may repeat the sweep's backend (definitions stored by the first release of cases).
-    const withBackend = { ...(stored as object), cases: [{ training: { backend: 'wasm' } }] };
-    expect(parseSweepDefinition(withBackend).cases).toHaveLength(1);
+    // A case may repeat the sweep's engine (definitions stored by the first release of cases
+    // repeated its backend).
+    const withEngine = { ...(stored as object), cases: [{ training: { engine: 'tfjs' } }] };
+    expect(parseSweepDefinition(withEngine).cases).toHaveLength(1);
   });
 
   it('refuses cases that plan the same group twice, and errors inside a case name the case', () => {
@@ -313,10 +336,10 @@ describe('planSweep', () => {
         cases: [{ training: { learningRate: -1 } }, { dataset: { inputScale: 'zscore' } }],
       }).map((i) => i.path),
     ).toEqual(['cases.0.training.learningRate', 'cases.1.dataset.inputScale']);
-    expect(issuesOf({ ...MINIMAL, cases: [{ training: { backend: 'cpu' } }] })).toEqual([
+    expect(issuesOf({ ...MINIMAL, cases: [{ training: { engine: 'tfjs' } }] })).toEqual([
       {
-        path: 'cases.0.training.backend',
-        message: 'backend is one per sweep: set it in the sweep, not a case',
+        path: 'cases.0.training.engine',
+        message: 'engine is one per sweep: set it in the sweep, not a case',
       },
     ]);
     expect(issuesOf({ ...MINIMAL, cases: [{ name: 'x' }] })).toEqual([

@@ -1,39 +1,27 @@
-import { createHash } from 'node:crypto';
 import type { RandomStream } from '@seedsweep/prng';
 import { CraterKernels } from './crater-kernels.js';
+import type { CgnNorm, ConvLayer, CraterModel, ModelSnapshot, StepOutput } from './crater-model.js';
 import { glorotLimit, reinitialiseUnits } from './glorot.js';
 import { HostHead } from './host-head.js';
 import { ImageBatch } from './image-batch.js';
+import type { KernelEngine } from './kernel-engine.js';
+import { wasmKernelEngine } from './wasm-kernel-engine.js';
 
-/** The crater CNN of METHOD.md: two 4x4 convolutions of 20 filters, dense 500, dense 2. */
-export const CRATER_CNN = { filters: 20, kernel: 4, hidden: 500, classes: 2 } as const;
-
-export type ConvLayer = 'conv1' | 'conv2';
-export const CONV_LAYERS: readonly ConvLayer[] = ['conv1', 'conv2'];
-export type CgnNorm = 'l1' | 'sum';
-
-/** Every parameter by name (w1, b1, ..., w4, b4), in tfjs layouts: what checkpoints hold. */
-export type ModelSnapshot = Record<string, { shape: number[]; values: Float32Array }>;
-
-type ParamName = 'w1' | 'b1' | 'w2' | 'b2' | 'w3' | 'b3' | 'w4' | 'b4';
-const PARAM_ORDER: readonly ParamName[] = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3', 'w4', 'b4'];
+export { CRATER_CNN, CONV_LAYERS, type CgnNorm, type ConvLayer } from './crater-model.js';
+import {
+  CRATER_CNN,
+  PARAM_ORDER,
+  hashParams,
+  initialParams,
+  paramShapes,
+  type ParamName,
+} from './crater-model.js';
 
 /**
  * The parameters held as plain arrays, in their tfjs layouts (w1 [k, k, 1, f] is also
  * [k*k, f]); W3 lives in the kernels' memory (CraterKernels).
  */
 type HostParams = Record<Exclude<ParamName, 'w3'>, Float32Array>;
-
-export interface StepOutput {
-  /** Mean softmax cross-entropy of the batch. */
-  loss: number;
-  /**
-   * CGN of every filter in both norms (conv1's filters, then conv2's): a run checks its own, and
-   * records the smallest of each so a baseline can judge RandomOut runs of either norm. The
-   * model's own buffers, overwritten by its next step.
-   */
-  cgn: Readonly<Record<CgnNorm, Float32Array>>;
-}
 
 /**
  * Forward and backward passes written out by hand: no autograd tape, fused bias + ReLU. The
@@ -46,7 +34,7 @@ export interface StepOutput {
  * overhead of doing them as tensors. No step calls the tfjs backend, so results do not depend
  * on which one is loaded.
  */
-export class CraterCnn {
+export class CraterCnn implements CraterModel {
   private readonly host: HostParams;
   private readonly layers: CraterKernels;
   private head: HostHead | null = null;
@@ -60,44 +48,30 @@ export class CraterCnn {
   private constructor(
     params: Record<ParamName, Float32Array>,
     readonly inputSize: number,
+    engine: KernelEngine,
   ) {
     const { w3, ...host } = params;
     this.host = host;
-    this.layers = CraterKernels.acquire(inputSize, CRATER_CNN.hidden);
+    this.layers = CraterKernels.acquire(inputSize, CRATER_CNN.hidden, engine);
     this.layers.setDenseWeights(w3);
   }
 
-  /** Glorot-uniform weights drawn from `stream` in the order w1, w2, w3, w4; zero biases. */
-  static initialise(inputSize: number, stream: RandomStream): CraterCnn {
-    const { filters: f, kernel: k, hidden, classes } = CRATER_CNN;
-    const flat = CraterCnn.flatSize(inputSize);
-    const draw = (size: number, fanIn: number, fanOut: number): Float32Array => {
-      const values = new Float32Array(size);
-      stream.fillUniform(values, glorotLimit(fanIn, fanOut));
-      return values;
-    };
-    const w1 = draw(k * k * f, k * k, k * k * f);
-    const w2 = draw(k * k * f * f, k * k * f, k * k * f);
-    const w3 = draw(flat * hidden, flat, hidden);
-    const w4 = draw(hidden * classes, hidden, classes);
-    return new CraterCnn(
-      {
-        w1,
-        b1: new Float32Array(f),
-        w2,
-        b2: new Float32Array(f),
-        w3,
-        b3: new Float32Array(hidden),
-        w4,
-        b4: new Float32Array(classes),
-      },
-      inputSize,
-    );
+  /** Glorot-uniform weights drawn from `stream` (initialParams), on `engine`'s kernels. */
+  static initialise(
+    inputSize: number,
+    stream: RandomStream,
+    engine: KernelEngine = wasmKernelEngine,
+  ): CraterCnn {
+    return new CraterCnn(initialParams(inputSize, stream), inputSize, engine);
   }
 
   /** The model `snapshot()` copied, for inputs of side `inputSize`; shapes are checked. */
-  static fromSnapshot(snapshot: ModelSnapshot, inputSize: number): CraterCnn {
-    const fresh = CraterCnn.shapesFor(inputSize);
+  static fromSnapshot(
+    snapshot: ModelSnapshot,
+    inputSize: number,
+    engine: KernelEngine = wasmKernelEngine,
+  ): CraterCnn {
+    const fresh = paramShapes(inputSize);
     const params = {} as Record<ParamName, Float32Array>;
     for (const name of PARAM_ORDER) {
       const entry = snapshot[name];
@@ -108,29 +82,7 @@ export class CraterCnn {
       }
       params[name] = entry.values.slice();
     }
-    return new CraterCnn(params, inputSize);
-  }
-
-  private static shapesFor(inputSize: number): Record<ParamName, number[]> {
-    const { filters: f, kernel: k, hidden, classes } = CRATER_CNN;
-    const flat = CraterCnn.flatSize(inputSize);
-    return {
-      w1: [k, k, 1, f],
-      b1: [f],
-      w2: [k, k, f, f],
-      b2: [f],
-      w3: [flat, hidden],
-      b3: [hidden],
-      w4: [hidden, classes],
-      b4: [classes],
-    };
-  }
-
-  static flatSize(inputSize: number): number {
-    const side = inputSize - 2 * (CRATER_CNN.kernel - 1);
-    if (side < 1)
-      throw new RangeError(`input of side ${inputSize} is too small for the crater CNN`);
-    return side * side * CRATER_CNN.filters;
+    return new CraterCnn(params, inputSize, engine);
   }
 
   /**
@@ -204,7 +156,7 @@ export class CraterCnn {
 
   /** A copy of every parameter, by name (w1, b1, ..., w4, b4), in the tfjs layouts. */
   snapshot(): ModelSnapshot {
-    const shapes = CraterCnn.shapesFor(this.inputSize);
+    const shapes = paramShapes(this.inputSize);
     return Object.fromEntries(
       PARAM_ORDER.map((name) => [name, { shape: shapes[name], values: this.values(name).slice() }]),
     );
@@ -220,12 +172,7 @@ export class CraterCnn {
 
   /** SHA-256 over every parameter's float32 bytes, in a fixed order. */
   weightsHash(): string {
-    const hash = createHash('sha256');
-    for (const name of PARAM_ORDER) {
-      const data = this.values(name);
-      hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    }
-    return hash.digest('hex');
+    return hashParams((name) => this.values(name));
   }
 
   /** Gives the kernels' memory (CraterKernels) back for the next model; unusable after. */

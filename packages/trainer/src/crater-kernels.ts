@@ -1,70 +1,8 @@
-import { CRATER_KERNELS_WASM } from './crater-kernels-wasm.js';
-
-/**
- * The part of the WebAssembly JS API used here. Node has it all; @types/node 20 declares none
- * of it (the DOM library does, which these packages do not load).
- */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-/** wasm/crater-kernels.c's exports; pointers are byte offsets into `memory`. */
-interface KernelExports {
-  memory: WasmMemory;
-  __heap_base: { value: number };
-  dense_forward(x: number, w: number, z: number, n: number, inputs: number, outputs: number): void;
-  dense_backward(
-    x: number,
-    dz: number,
-    s: number,
-    w: number,
-    dx: number,
-    n: number,
-    inputs: number,
-    outputs: number,
-  ): void;
-  conv_forward(x: number, w: number, b: number, y: number, n: number, sideIn: number): void;
-  first_conv_forward(x: number, w: number, b: number, y: number, n: number, sideIn: number): void;
-  first_conv_backward(
-    x: number,
-    y: number,
-    dy: number,
-    db: number,
-    dw: number,
-    n: number,
-    sideIn: number,
-  ): void;
-  conv_backward(
-    x: number,
-    y: number,
-    dy: number,
-    w: number,
-    wt: number,
-    db: number,
-    dw: number,
-    dx: number,
-    n: number,
-    sideIn: number,
-  ): void;
-}
-
-let compiled: object | undefined;
-
-/** Compiled once per process; every instance has a memory of its own. */
-function kernelModule(): object {
-  compiled ??= new WebAssembly.Module(Buffer.from(CRATER_KERNELS_WASM, 'base64'));
-  return compiled;
-}
+import type { KernelEngine, KernelExports } from './kernel-engine.js';
+import { wasmKernelEngine } from './wasm-kernel-engine.js';
 
 /** What the kernels are built for: crater-kernels.c fixes the convolutions' 4x4 and 20. */
 export const KERNEL_SHAPE = { channels: 20, kernel: 4 } as const;
-const PANEL = 8;
 const ALIGN = 64;
 const PAGE = 65536;
 
@@ -98,7 +36,7 @@ export interface ConvGradients {
   db2: Float32Array;
 }
 
-/** Instances given back with `release()`, by shape (`${imageSide}x${hidden}`). */
+/** Instances given back with `release()`, by engine and shape. */
 const released = new Map<string, CraterKernels[]>();
 
 /**
@@ -135,6 +73,7 @@ export class CraterKernels {
   private readonly dw2At: number;
   private readonly db2At: number;
   private readonly panelsSize: number;
+  private readonly panel: number;
   private layout: Layout;
   private f32: Float32Array;
   private firstConvRows = 0;
@@ -142,22 +81,30 @@ export class CraterKernels {
   private denseRows = 0;
 
   /** A released instance for images of side `imageSide`, else a new one; W3 is as it was. */
-  static acquire(imageSide: number, hidden: number): CraterKernels {
-    return released.get(`${imageSide}x${hidden}`)?.pop() ?? new CraterKernels(imageSide, hidden);
+  static acquire(
+    imageSide: number,
+    hidden: number,
+    engine: KernelEngine = wasmKernelEngine,
+  ): CraterKernels {
+    return (
+      released.get(poolKey(engine, imageSide, hidden))?.pop() ??
+      new CraterKernels(imageSide, hidden, engine)
+    );
   }
 
   /** Gives the instance back for `acquire`; the caller must not use it afterwards. */
   release(): void {
-    const shape = `${this.imageSide}x${this.hidden}`;
+    const shape = poolKey(this.engine, this.imageSide, this.hidden);
     const free = released.get(shape) ?? [];
     if (!free.includes(this)) free.push(this);
     released.set(shape, free);
   }
 
-  /** For images [n, imageSide, imageSide, 1]. */
+  /** For images [n, imageSide, imageSide, 1], on `engine`'s kernels. */
   constructor(
     readonly imageSide: number,
     readonly hidden: number,
+    readonly engine: KernelEngine = wasmKernelEngine,
   ) {
     const { channels, kernel } = KERNEL_SHAPE;
     this.inputSide = imageSide - kernel + 1;
@@ -165,12 +112,12 @@ export class CraterKernels {
     if (this.outputSide < 1) throw new RangeError(`images of side ${imageSide} are too small`);
     if (hidden % 4 !== 0) throw new RangeError(`hidden size ${hidden} is not a multiple of 4`);
     this.flat = this.outputSide * this.outputSide * channels;
-    const instance = new WebAssembly.Instance(kernelModule(), {});
-    this.exports = instance.exports as unknown as KernelExports;
+    this.exports = engine.instantiate();
+    this.panel = engine.panelWidth;
     const filter = kernel * kernel * channels * channels;
-    this.panelsSize = Math.ceil(hidden / PANEL) * PANEL * this.flat;
+    this.panelsSize = Math.ceil(hidden / engine.panelGroup) * engine.panelGroup * this.flat;
     const firstFilter = kernel * kernel * channels;
-    this.w3At = align(this.exports.__heap_base.value);
+    this.w3At = align(this.exports.heapBase);
     this.w1At = align(this.w3At + this.panelsSize * 4);
     this.b1At = align(this.w1At + firstFilter * 4);
     this.dw1At = align(this.b1At + channels * 4);
@@ -362,7 +309,8 @@ export class CraterKernels {
   }
 
   private panelIndex(base: number, k: number, j: number): number {
-    return base + (Math.floor(j / PANEL) * this.flat + k) * PANEL + (j % PANEL);
+    const panel = this.panel;
+    return base + (Math.floor(j / panel) * this.flat + k) * panel + (j % panel);
   }
 
   private layoutFor(capacity: number): Layout {
@@ -396,6 +344,10 @@ export class CraterKernels {
     this.convRows = 0;
     this.denseRows = 0;
   }
+}
+
+function poolKey(engine: KernelEngine, imageSide: number, hidden: number): string {
+  return `${engine.name}:${imageSide}x${hidden}`;
 }
 
 function align(offset: number): number {

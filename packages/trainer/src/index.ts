@@ -10,5 +10,13 @@ export {
 } from './train-checkpoint.js';
 export type { EpochProgress } from './train-result.js';
 export type { TrainingData, ExampleSet } from './training-data.js';
-export { selectBackend, currentBackend, type BackendName, type BackendInfo } from './backend.js';
-export { CRATER_CNN } from './crater-cnn.js';
+export {
+  selectEngine,
+  currentEngine,
+  initEngine,
+  type Engine,
+  type EngineInfo,
+  type EngineOptions,
+} from './engine.js';
+export { nativeCodePaths, measureCorePeak, type CorePeak } from './native-kernel-engine.js';
+export { CRATER_CNN } from './crater-model.js';

@@ -1,5 +1,5 @@
 import type { RandomStream } from '@seedsweep/prng';
-import { CRATER_CNN, type CraterCnn } from './crater-cnn.js';
+import { CRATER_CNN, type CraterModel } from './crater-model.js';
 import { activeEpochsOf, isActiveEpoch } from './random-out-schedule.js';
 import type { RandomOutConfig } from './train-config.js';
 import type { LayerCounts } from './train-result.js';
@@ -30,7 +30,7 @@ export class RandomOut {
   }
 
   /** Re-initialises the failing filters of `model`; returns how many per layer. */
-  apply(model: CraterCnn, cgn: Float32Array): LayerCounts {
+  apply(model: CraterModel, cgn: Float32Array): LayerCounts {
     const f = CRATER_CNN.filters;
     const failing = (offset: number): number[] => {
       const out: number[] = [];

@@ -5,6 +5,7 @@ import type { Engine, EngineInfo } from './engine.js';
 import { packageVersion } from './engine.js';
 import { EngineUnavailableError } from './errors/index.js';
 import { TfjsCraterCnn } from './tfjs-crater-cnn.js';
+import { registerWasmConv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 import { TRAINER_VERSION } from './trainer-version.js';
 
 /** A tfjs backend the engine runs on, and the package that provides it. */
@@ -119,71 +120,4 @@ export function loadTfjsEngine(): Promise<Engine> {
     throw error;
   });
   return loading;
-}
-
-/**
- * The wasm backend ships no Conv2DBackpropFilter kernel, so conv2d's weight gradients fail
- * there; this registers one. A copy of test/wasm-conv2d-backprop-filter.ts (whose test checks
- * it against the cpu backend), which the trainer's source could not import: change both
- * together. It computes the filter gradient with the wasm Conv2D kernel (XNNPACK):
- *
- *   dW[kh, kw, ci, co] = sum over b, oh, ow of x[b, oh*s + kh, ow*s + kw, ci] * dy[b, oh, ow, co]
- *
- * is a convolution of the input with batch and channel axes swapped (x as [ci, H, W, b])
- * by the output gradient used as the filter (dy as [oh, ow, b, co]), the stride of the
- * forward convolution becoming the dilation of that filter. The result, [ci, kh, kw, co],
- * is transposed back to the filter layout [kh, kw, ci, co].
- */
-const wasmConv2dBackpropFilterKernel: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, attrs }) => {
-    const { x, dy } = inputs as unknown as tf.Conv2DBackpropFilterInputs & {
-      x: tf.Tensor4D;
-      dy: tf.Tensor4D;
-    };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-      attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-    if (dataFormat !== 'NHWC') {
-      throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${dataFormat}`);
-    }
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape,
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
-    return tf.tidy(() => {
-      const { top, bottom, left, right } = info.padInfo;
-      const padded =
-        top + bottom + left + right > 0
-          ? tf.pad(x, [
-              [0, 0],
-              [top, bottom],
-              [left, right],
-              [0, 0],
-            ])
-          : x;
-      const xSwapped = tf.transpose(padded, [3, 1, 2, 0]);
-      const dySwapped = tf.transpose(dy, [1, 2, 0, 3]);
-      let grad = tf.conv2d(xSwapped as tf.Tensor4D, dySwapped as tf.Tensor4D, 1, 'valid', 'NHWC', [
-        info.strideHeight,
-        info.strideWidth,
-      ]);
-      const [, gh, gw] = grad.shape;
-      if (gh !== info.filterHeight || gw !== info.filterWidth) {
-        // Padding can leave rows and columns beyond the filter's extent: they are not taps.
-        grad = tf.slice(grad, [0, 0, 0, 0], [-1, info.filterHeight, info.filterWidth, -1]);
-      }
-      return tf.transpose(grad, [1, 2, 0, 3]);
-    }) as unknown as tf.TensorInfo;
-  },
-};
-
-function registerWasmConv2dBackpropFilter(): void {
-  if (!tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) {
-    tf.registerKernel(wasmConv2dBackpropFilterKernel);
-  }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { BaselineHistory } from './baseline-equivalence.js';
 import { firstPossibleFiring } from './baseline-equivalence.js';
-import type { ModelSnapshot } from './crater-cnn.js';
+import type { ModelSnapshot } from './crater-model.js';
+import type { NumericFamily } from './engine-choice.js';
 import { InvalidCheckpointError } from './errors/index.js';
 import type { TrainConfig } from './train-config.js';
 import type { LayerCounts } from './train-result.js';
@@ -14,8 +15,11 @@ import { TRAINER_VERSION } from './trainer-version.js';
  */
 export interface TrainCheckpoint {
   trainerVersion: string;
-  /** Backends differ in the last bits: a run continues on the backend it started on. */
-  backend: string;
+  /**
+   * The numeric family that wrote it: a run continues in the family it started in, on any of
+   * its engines (native and wasm give the same bits).
+   */
+  numerics: NumericFamily;
   /** 0-based epoch the state is the start of. */
   epoch: number;
   params: ModelSnapshot;
@@ -119,7 +123,7 @@ export function decodeCheckpoint(bytes: Buffer): TrainCheckpoint {
   }
   return {
     trainerVersion: header.trainerVersion,
-    backend: header.backend,
+    numerics: header.numerics,
     epoch: header.epoch,
     params,
     streams: header.streams,
@@ -134,15 +138,17 @@ export function decodeCheckpoint(bytes: Buffer): TrainCheckpoint {
 export function checkResumable(
   checkpoint: TrainCheckpoint,
   config: TrainConfig,
-  backend: string,
+  numerics: NumericFamily,
 ): void {
   if (checkpoint.trainerVersion !== TRAINER_VERSION) {
     throw new InvalidCheckpointError(
       `written by trainer ${checkpoint.trainerVersion}, this is ${TRAINER_VERSION}`,
     );
   }
-  if (checkpoint.backend !== backend) {
-    throw new InvalidCheckpointError(`written on ${checkpoint.backend}, this runs ${backend}`);
+  if (checkpoint.numerics !== numerics) {
+    throw new InvalidCheckpointError(
+      `written by the ${checkpoint.numerics} engines, this runs ${numerics}`,
+    );
   }
   const e = checkpoint.epoch;
   if (!Number.isInteger(e) || e < 0 || e >= config.epochs) {

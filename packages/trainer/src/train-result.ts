@@ -1,3 +1,4 @@
+import type { EngineName, NumericFamily } from './engine-choice.js';
 import type { TrainConfig } from './train-config.js';
 
 export interface LayerCounts {
@@ -32,7 +33,10 @@ export interface TrainResult {
   /** Smallest |sum CGN| over all filters and mini-batches, per epoch; likewise for `cgn: 'sum'`. */
   minAbsSumCgn: (number | null)[];
   weightsHash: string;
-  backend: string;
+  /** The engine that ran, its numeric family (part of the trial key) and its code path. */
+  engine: EngineName;
+  numerics: NumericFamily;
+  codePath: string;
   versions: Record<string, string>;
   durationMs: number;
   /** The epoch a resumed run started from (its checkpoint's); null when trained from the start. */

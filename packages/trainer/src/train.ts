@@ -1,7 +1,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { RandomStream } from '@seedsweep/prng';
-import { currentBackend } from './backend.js';
-import { CraterCnn, type CgnNorm } from './crater-cnn.js';
+import type { CgnNorm, CraterModel } from './crater-model.js';
+import { currentEngine, type Engine, type EngineInfo } from './engine.js';
 import { InvalidCheckpointError, TrainingAbortedError } from './errors/index.js';
 import { RandomOut } from './random-out.js';
 import { checkResumable, type CheckpointPolicy, type TrainCheckpoint } from './train-checkpoint.js';
@@ -41,9 +41,9 @@ const STREAMS = { init: 'trainer/init', dataOrder: 'trainer/data-order' } as con
 const EVAL_BATCH = 128;
 
 /**
- * Trains the crater CNN once, with RandomOut when `config.randomout` is set, on the
- * backend chosen by `initBackend` (auto when none was chosen). Deterministic: the same
- * config, data and backend give a bit-identical result.
+ * Trains the crater CNN once, with RandomOut when `config.randomout` is set, on the engine
+ * chosen by `selectEngine` (auto when none was chosen). Deterministic: the same config and data
+ * give a bit-identical result on every engine of one numeric family, on every machine.
  */
 export async function train(
   configInput: unknown,
@@ -51,15 +51,15 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainResult> {
   const config = parseTrainConfig(configInput);
-  const backend = await currentBackend();
+  const engine = await currentEngine();
   const resume = options.resumeFrom;
-  if (resume) checkResumable(resume, config, backend.name);
+  if (resume) checkResumable(resume, config, engine.info.family);
   const initStream = resume
     ? RandomStream.fromState(resume.streams.init)
     : RandomStream.derive(config.seed, STREAMS.init);
   const model = resume
-    ? restoreModel(resume, data.size)
-    : CraterCnn.initialise(data.size, initStream);
+    ? restoreModel(engine, resume, data.size)
+    : engine.initialise(data.size, initStream);
   const start: RunStart | undefined = resume && {
     epoch: resume.epoch,
     dataOrder: RandomStream.fromState(resume.streams.dataOrder),
@@ -69,7 +69,7 @@ export async function train(
     perEpoch: resume.perEpoch.map((counts) => ({ ...counts })),
   };
   try {
-    return await trainModel(model, config, data, initStream, options, backend, start);
+    return await trainModel(model, config, data, initStream, options, engine.info, start);
   } finally {
     model.dispose();
   }
@@ -77,12 +77,12 @@ export async function train(
 
 /** The training loop on a given model; `initStream` continues into RandomOut's draws. */
 export async function trainModel(
-  model: CraterCnn,
+  model: CraterModel,
   config: TrainConfig,
   data: TrainingData,
   initStream: RandomStream,
   options: TrainOptions,
-  backend: { name: string; versions: Record<string, string> },
+  engine: EngineInfo,
   start?: RunStart,
 ): Promise<TrainResult> {
   const started = performance.now();
@@ -109,7 +109,7 @@ export async function trainModel(
   for (let epoch = start?.epoch ?? 0; epoch < config.epochs; epoch++) {
     const atStart = options.checkpoints && {
       trainerVersion: TRAINER_VERSION,
-      backend: backend.name,
+      numerics: engine.family,
       epoch,
       params: model.snapshot(),
       streams: { init: initStream.state(), dataOrder: order.state() },
@@ -175,8 +175,10 @@ export async function trainModel(
     minAbsCgn,
     minAbsSumCgn,
     weightsHash: model.weightsHash(),
-    backend: backend.name,
-    versions: backend.versions,
+    engine: engine.name,
+    numerics: engine.family,
+    codePath: engine.codePath,
+    versions: engine.versions,
     durationMs: Math.round(performance.now() - started),
     resumedFromEpoch: start?.epoch ?? null,
     config,
@@ -189,16 +191,16 @@ export async function trainModel(
   };
 }
 
-function restoreModel(checkpoint: TrainCheckpoint, inputSize: number): CraterCnn {
+function restoreModel(engine: Engine, checkpoint: TrainCheckpoint, inputSize: number): CraterModel {
   try {
-    return CraterCnn.fromSnapshot(checkpoint.params, inputSize);
+    return engine.fromSnapshot(checkpoint.params, inputSize);
   } catch (error) {
     throw new InvalidCheckpointError((error as Error).message);
   }
 }
 
 /** Fraction of `set` classified correctly. A diverged model still predicts something. */
-export function accuracy(model: CraterCnn, set: ExampleSet, size: number): number {
+export function accuracy(model: CraterModel, set: ExampleSet, size: number): number {
   if (set.count === 0) return 0;
   const pixels = size * size;
   let correct = 0;

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomStream } from '@seedsweep/prng';
-import { selectBackend } from '../src/backend.js';
 import { CraterCnn } from '../src/crater-cnn.js';
 import { ImageBatch } from '../src/image-batch.js';
-import { registerWasmConv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
+import { kernelEngines } from './kernel-engines.js';
+import { registerWasmConv2dBackpropFilter } from '../src/wasm-conv2d-backprop-filter.js';
 
 type Snapshot = ReturnType<CraterCnn['snapshot']>;
 let variableCount = 0;
@@ -65,15 +65,27 @@ function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>
   return worst;
 }
 
-describe.each(['cpu', 'wasm'] as const)('CraterCnn on %s', (backend) => {
+/** The tfjs backend the reference runs on (the model itself never calls tfjs). */
+async function useTfjsBackend(backend: 'cpu' | 'wasm'): Promise<void> {
+  if (backend === 'cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
+  } else {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setThreadsCount(1);
+    registerWasmConv2dBackpropFilter();
+  }
+  await tf.setBackend(backend);
+  await tf.ready();
+}
+
+describe.each(['cpu', 'wasm'] as const)('CraterCnn against autograd on tfjs %s', (backend) => {
   let x: tf.Tensor4D;
   let y: tf.Tensor2D;
   /** The same 8 examples as the model trains on them. */
   let batch: ImageBatch;
 
   beforeAll(async () => {
-    await selectBackend(backend);
-    if (backend === 'wasm') registerWasmConv2dBackpropFilter();
+    await useTfjsBackend(backend);
     const stream = RandomStream.derive(9, 'cnn-test');
     const pixels = new Float32Array(8 * 15 * 15);
     stream.fillUniform(pixels, 2);
@@ -139,7 +151,7 @@ describe.each(['cpu', 'wasm'] as const)('CraterCnn on %s', (backend) => {
   });
 });
 
-it('takes the same step, bit for bit, whichever tfjs backend is loaded', async () => {
+it('takes the same step, bit for bit, on every kernels engine and code path', () => {
   const pixels = new Float32Array(8 * 15 * 15);
   RandomStream.derive(9, 'cnn-test').fillUniform(pixels, 2);
   const batch = new ImageBatch(8, 15);
@@ -151,18 +163,25 @@ it('takes the same step, bit for bit, whichever tfjs backend is loaded', async (
     0,
     8,
   );
-  const stepOn = async (backend: 'cpu' | 'wasm') => {
-    await selectBackend(backend);
-    const model = CraterCnn.initialise(15, RandomStream.derive(6, 'init'));
-    const { loss, cgn } = model.step(batch, 0.05);
+  const steps = kernelEngines().map((engine) => {
+    const model = CraterCnn.initialise(15, RandomStream.derive(6, 'init'), engine);
+    const first = model.step(batch, 0.05);
     const result = {
-      loss,
-      l1: Array.from(cgn.l1),
-      sum: Array.from(cgn.sum),
-      weights: model.weightsHash(),
+      loss: first.loss,
+      l1: Array.from(first.cgn.l1),
+      sum: Array.from(first.cgn.sum),
     };
+    model.step(batch, 0.05);
+    const logits = Array.from(model.logits(pixels, 8));
+    const weights = model.weightsHash();
     model.dispose();
-    return result;
-  };
-  expect(await stepOn('cpu')).toEqual(await stepOn('wasm'));
+    return {
+      engine: engine.name,
+      codePath: engine.codePath,
+      result: { ...result, logits, weights },
+    };
+  });
+  expect(steps.length).toBeGreaterThan(0);
+  for (const step of steps)
+    expect(step.result, `${step.engine} ${step.codePath}`).toEqual(steps[0]!.result);
 });

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-cpu';
 import { RandomStream } from '@seedsweep/prng';
-import { selectBackend } from '../src/backend.js';
 import { HostHead } from '../src/host-head.js';
 
 const hidden = 50;
@@ -25,7 +25,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, nam
 
 describe('HostHead', () => {
   beforeAll(async () => {
-    await selectBackend('cpu');
+    await tf.setBackend('cpu');
   });
 
   const z3Values = uniform(n * hidden, 1, 'z3');

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../src/backend.js';
+import { selectEngine } from '../src/engine.js';
 import { firstPossibleFiring } from '../src/baseline-equivalence.js';
 import { InvalidCheckpointError } from '../src/errors/index.js';
 import {
@@ -14,7 +14,7 @@ import { train } from '../src/train.js';
 import type { TrainingData } from '../src/training-data.js';
 import { loadEast, outcome, subset } from './fixtures.js';
 
-describe('resuming a RandomOut run from its baseline (wasm, real East data)', () => {
+describe('resuming a RandomOut run from its baseline (the default engine, real East data)', () => {
   let data: TrainingData;
   // A seed whose smallest |CGN| reaches a new low after the first epoch in both norms (|sum| is
   // noisy: for many seeds the first epoch's is the lowest), and in different epochs.
@@ -24,7 +24,7 @@ describe('resuming a RandomOut run from its baseline (wasm, real East data)', ()
   const saved = new Map<number, TrainCheckpoint>();
 
   beforeAll(async () => {
-    await selectBackend('wasm');
+    await selectEngine('auto');
     data = subset(await loadEast(), 160, 200);
     baseline = await train(base, data, {
       checkpoints: {
@@ -78,6 +78,22 @@ describe('resuming a RandomOut run from its baseline (wasm, real East data)', ()
     },
   );
 
+  it('continues in its numeric family on any engine: a checkpoint of one resumes on the other', async () => {
+    const { tau, epoch } = laterFiring('l1');
+    const config = parseTrainConfig({ ...base, randomout: { tau, activePercent: 100 } });
+    const scratch = await train(config, data);
+    const other = (await selectEngine('auto')).name === 'native' ? 'wasm' : 'native';
+    try {
+      const engine = await selectEngine(other).catch(() => null);
+      if (!engine) return; // no native addon here: wasm is the family's only engine
+      const resumed = await train(config, data, { resumeFrom: saved.get(epoch)! });
+      expect(resumed.engine).toBe(other);
+      expect(outcome(resumed)).toEqual(outcome(scratch));
+    } finally {
+      await selectEngine('auto');
+    }
+  });
+
   it('a baseline keeps exactly the epochs where some dependent could first fire', async () => {
     const { tau, epoch } = laterFiring();
     const sum = laterFiring('sum');
@@ -121,8 +137,8 @@ describe('resuming a RandomOut run from its baseline (wasm, real East data)', ()
       train(config, data, { resumeFrom: { ...saved.get(2)!, trainerVersion: 'other' } }),
     ).rejects.toThrow(/trainer other/);
     await expect(
-      train(config, data, { resumeFrom: { ...saved.get(2)!, backend: 'cpu' } }),
-    ).rejects.toThrow(/written on cpu, this runs wasm/);
+      train(config, data, { resumeFrom: { ...saved.get(2)!, numerics: 'tfjs' } }),
+    ).rejects.toThrow(/written by the tfjs engines, this runs kernels/);
     await expect(
       train({ ...config, epochs: 2 }, data, { resumeFrom: saved.get(2)! }),
     ).rejects.toThrow(InvalidCheckpointError);

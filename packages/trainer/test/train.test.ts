@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomStream } from '@seedsweep/prng';
-import { selectBackend, type BackendInfo } from '../src/backend.js';
+import { selectEngine, type EngineInfo } from '../src/engine.js';
 import { CraterCnn } from '../src/crater-cnn.js';
 import { InvalidTrainConfigError, TrainingAbortedError } from '../src/errors/index.js';
 import { parseTrainConfig } from '../src/train-config.js';
@@ -13,23 +13,26 @@ import { matchesBaseline } from '../src/baseline-equivalence.js';
 import type { TrainResult } from '../src/train-result.js';
 import type { TrainingData } from '../src/training-data.js';
 import { loadEast, outcome, subset } from './fixtures.js';
+import { kernelEngines } from './kernel-engines.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-describe('train (wasm, real East data)', () => {
+describe('train (the default engine, real East data)', () => {
   let data: TrainingData;
-  let backend: BackendInfo;
+  let engine: EngineInfo;
   const base = { seed: 5, epochs: 3, learningRate: 0.01, batchSize: 32 };
 
   beforeAll(async () => {
-    backend = await selectBackend('wasm');
+    engine = await selectEngine('auto');
     data = subset(await loadEast(), 192, 300);
   });
 
   it('learns: the loss falls and the accuracy beats the majority class', async () => {
     const r = await train({ ...base, epochs: 6 }, data);
-    expect(r.backend).toBe('wasm');
-    expect(r.versions['@tensorflow/tfjs-backend-wasm']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(r.engine).toBe(engine.name);
+    expect(r.numerics).toBe('kernels');
+    expect(r.codePath).toBe(engine.codePath);
+    expect(r.versions.trainer).toBeDefined();
     expect(r.epochsRun).toBe(6);
     expect(r.trainLoss[5]!).toBeLessThan(r.trainLoss[0]!);
     const majority =
@@ -53,17 +56,37 @@ describe('train (wasm, real East data)', () => {
     expect(b.weightsHash).not.toBe(a.weightsHash);
   });
 
-  it('is deterministic across processes', async () => {
-    const inProcess = await train(base, data);
-    // The child runs the compiled package (`pnpm test` builds first) on the same data.
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [path.join(here, 'train-child.mjs'), JSON.stringify({ config: base, train: 192, test: 300 })],
-      { timeout: 120_000 },
-    );
-    const child = JSON.parse(stdout.trim().split('\n').at(-1)!) as TrainResult;
-    expect(outcome(child)).toEqual(outcome(inProcess));
-  });
+  // Every kernels engine this machine runs (wasm, native on each code path), each in a fresh
+  // process: the whole training (weights, accuracy, loss curve, CGN record) is bit-identical to
+  // this process's run on the default engine.
+  it.each(kernelEngines().map((e) => ({ engine: e.name, codePath: e.codePath })))(
+    'is bit-identical across processes and engines: $engine ($codePath)',
+    async (other) => {
+      // RandomOut that fires, so that the re-initialisations' draws are part of the comparison.
+      const config = { ...base, randomout: { tau: 0.5, activePercent: 67 } };
+      const inProcess = await train(config, data);
+      expect(inProcess.reinitializations.total).toBeGreaterThan(0);
+      // The child runs the compiled package (`pnpm test` builds first) on the same data.
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          path.join(here, 'train-child.mjs'),
+          JSON.stringify({
+            config,
+            train: 192,
+            test: 300,
+            engine: other.engine,
+            ...(other.engine === 'native' && { codePath: other.codePath }),
+          }),
+        ],
+        { timeout: 120_000 },
+      );
+      const child = JSON.parse(stdout.trim().split('\n').at(-1)!) as TrainResult;
+      expect(child.engine).toBe(other.engine);
+      expect(child.codePath).toBe(other.codePath);
+      expect(outcome(child)).toEqual(outcome(inProcess));
+    },
+  );
 
   it('with tau = 0 or P = 0, RandomOut is bit-identical to the baseline', async () => {
     const baseline = await train(base, data);
@@ -161,7 +184,7 @@ describe('train (wasm, real East data)', () => {
     // A bias far below any activation: the filter's ReLU never fires, its gradient is exactly 0.
     model.setBias('conv1', 7, -1e4);
     const before = model.snapshot().w1!.values;
-    const r = await trainModel(model, config, data, stream, {}, backend);
+    const r = await trainModel(model, config, data, stream, {}, engine);
     const batches = Math.ceil(data.train.count / base.batchSize);
     const active = Math.floor(0.6 * epochs);
     expect(active).toBe(3);

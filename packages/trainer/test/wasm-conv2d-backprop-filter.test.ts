@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomStream } from '@seedsweep/prng';
-import { registerWasmConv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
+import { registerWasmConv2dBackpropFilter } from '../src/wasm-conv2d-backprop-filter.js';
 
 interface Case {
   x: [number, number, number, number];

@@ -60,7 +60,7 @@ function record(trial: Trial, i: number): TrialRecord {
     reinitializations: { total: 0, conv1: 0, conv2: 0, perEpoch: [] },
     minAbsCgn: [0.01, 0.02],
     weightsHash: `w${i}`,
-    backend: 'wasm',
+    engine: 'wasm',
     versions: { trainer: trials[0]!.spec.trainerVersion },
     durationMs: 1000 + i,
     worker: 'elsewhere:1',
@@ -261,7 +261,7 @@ describe('records files', () => {
     const { canonicalJson } = await import('@seedsweep/sweep-spec');
     const sha = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');
     const bogus = edited(file, 1, (line) => {
-      line.spec.backend = 'abacus';
+      line.spec.numerics = 'abacus';
       line.key = sha(line.spec);
       line.record.key = line.key;
       line.recordSha256 = sha(line.record);
@@ -271,7 +271,7 @@ describe('records files', () => {
       expect.objectContaining({
         line: 2,
         reason: 'INVALID_SPEC',
-        detail: expect.stringMatching(/^spec\.backend: /),
+        detail: expect.stringMatching(/^spec\.numerics: /),
       }),
     ]);
   });

@@ -67,7 +67,7 @@ function baselineRecord(key: string, minAbsCgn: number[], durationMs = 5000): Tr
     minAbsCgn,
     minAbsSumCgn: minAbsCgn,
     weightsHash: `w-${key.slice(0, 8)}`,
-    backend: 'wasm',
+    engine: 'wasm',
     versions: {},
     durationMs,
     worker: 'test:1',

@@ -45,6 +45,7 @@ async function createRunner(): Promise<TrialRunner> {
     store: new SweepStore({ redis, prefix: env.prefix }),
     regions: new RegionData(env),
     workerName: env.workerName,
+    engine: env.engine,
     log,
     checkpoints: new CheckpointDirectory(env.checkpointDir, env.checkpointMaxBytes),
     jobExists: async (key) =>

@@ -17,7 +17,7 @@ import {
   InvalidCheckpointError,
   InvalidTrainConfigError,
   parseTrainConfig,
-  selectBackend,
+  selectEngine,
   train,
   TRAINER_VERSION,
   TrainingAbortedError,
@@ -26,6 +26,7 @@ import {
   type TrainConfig,
   type TrainResult,
 } from '@seedsweep/trainer';
+import type { KernelsEngineChoice } from '@seedsweep/trainer/config';
 import { ABORT_REASONS, CANCELLED_PREFIX } from './abort-reasons.js';
 import type { CheckpointDirectory } from './checkpoint-directory.js';
 import type { RegionData } from './region-data.js';
@@ -43,6 +44,11 @@ export interface TrialRunnerOptions {
   store: SweepStore;
   regions: RegionData;
   workerName: string;
+  /**
+   * Which engine trains the `kernels` trials: `auto` (native where built, else wasm), `native`
+   * or `wasm`; they give the same bits. `tfjs` trials always train on tfjs.
+   */
+  engine?: KernelsEngineChoice;
   /** One line per training started and per result written or refused: what operators count. */
   log: Logger;
   /** Whether a trial's job is still on the queue (waiting, delayed or running). */
@@ -100,7 +106,7 @@ export class TrialRunner {
         `the trial wants dataset ${spec.dataset.identity}, this worker prepares ${data.identityHash}`,
       );
     }
-    await selectBackend(spec.backend);
+    await selectEngine(spec.numerics === 'tfjs' ? 'tfjs' : (this.options.engine ?? 'auto'));
     const attempt = job.attemptsMade + 1;
     const checkpoints = ahead
       ? await this.siblingCheckpoints(ahead, spec, resume?.checkpoint.epoch ?? 0)
@@ -116,7 +122,7 @@ export class TrialRunner {
       result = await this.train(spec, data, job, signal, { resume, checkpoints });
     } catch (error) {
       if (!(error instanceof InvalidCheckpointError)) throw error;
-      // Say, a checkpoint from another backend: the same result comes from the start.
+      // Say, a checkpoint of another numeric family: the same result comes from the start.
       this.options.log.warn(
         { key, reason: error.reason },
         'checkpoint refused: training from the start',
@@ -367,7 +373,9 @@ export class TrialRunner {
       minAbsCgn: result.minAbsCgn,
       minAbsSumCgn: result.minAbsSumCgn,
       weightsHash: result.weightsHash,
-      backend: result.backend,
+      engine: result.engine,
+      numerics: result.numerics,
+      codePath: result.codePath,
       versions: result.versions,
       durationMs: result.durationMs,
       worker: this.options.workerName,

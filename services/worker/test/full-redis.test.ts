@@ -32,7 +32,7 @@ const [baseline, cell] = planSweep(
     regions: ['Center'],
     seeds: [3],
     randomout: { tau: [10], activePercent: [100] },
-    training: { epochs: 1, backend: 'wasm' },
+    training: { epochs: 1 },
     dataset: { size: 8 },
   }),
 ).trials;

@@ -63,7 +63,7 @@ function definition(
     regions: ['East'],
     seeds: [3],
     randomout: { tau, activePercent: [100], minTrainLoss, cgn },
-    training: { epochs: 4, backend: 'wasm' },
+    training: { epochs: 4 },
   });
 }
 
@@ -261,7 +261,7 @@ describe('a RandomOut trial resumes from its baseline', () => {
     const key = 'a'.repeat(64);
     await directory.save(key, {
       trainerVersion: TRAINER_VERSION,
-      backend: 'wasm',
+      numerics: 'kernels',
       epoch: 1,
       params: { w: { shape: [2], values: new Float32Array([1, 2]) } },
       streams: { init: [1, 2, 3, 4], dataOrder: [5, 6, 7, 8] },
@@ -288,7 +288,7 @@ describe('a RandomOut trial resumes from its baseline', () => {
   it('keeps within its size limit by removing the oldest baselines, never the one just saved', async () => {
     const checkpoint = (epoch: number) => ({
       trainerVersion: TRAINER_VERSION,
-      backend: 'wasm',
+      numerics: 'kernels',
       epoch,
       params: { w: { shape: [1000], values: new Float32Array(1000) } },
       streams: { init: [1, 2, 3, 4], dataOrder: [5, 6, 7, 8] },

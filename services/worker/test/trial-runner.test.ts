@@ -38,7 +38,7 @@ const [trial, quietCell, loudCell] = planSweep(
     seeds: [5],
     // 1e-8 lies far below any |CGN| of two epochs; 10 far above.
     randomout: { tau: [1e-8, 10], activePercent: [50] },
-    training: { epochs: 2, backend: 'wasm' },
+    training: { epochs: 2 },
   }),
 ).trials;
 
@@ -68,7 +68,7 @@ describe('TrialRunner', () => {
     expect(stored).toMatchObject({
       testAccuracy: result.testAccuracy,
       epochsRun: 2,
-      backend: 'wasm',
+      numerics: 'kernels',
       testCount: 611,
     });
     expect(stored!.majorityRate).toBeCloseTo(382 / 611, 10);
@@ -149,7 +149,7 @@ describe('TrialRunner', () => {
         regions: ['East'],
         seeds: [6],
         randomout: { tau: [1e-8], activePercent: [50] },
-        training: { epochs: 2, backend: 'wasm' },
+        training: { epochs: 2 },
       }),
     ).trials;
     queued.add(baseline!.key);

@@ -13,7 +13,7 @@ import {
   type SweepDefinition,
   type Trial,
 } from '@seedsweep/sweep-spec';
-import { selectBackend, train, TRAINER_VERSION } from '@seedsweep/trainer';
+import { selectEngine, train, TRAINER_VERSION } from '@seedsweep/trainer';
 import { ApiClient } from '../api-client.js';
 import type { CommandContext, CommandResult } from '../command.js';
 import { loadPreparedRegion } from '../dataset.js';
@@ -161,7 +161,7 @@ async function verifySample(
   for (const trial of sample) {
     if (ctx.signal.aborted) throw new Error('interrupted');
     log(`verifying ${trial.key.slice(0, 12)} (${describeTrial(trial.spec)}) from the start`);
-    await selectBackend(trial.spec.backend);
+    await selectEngine(trial.spec.numerics === 'tfjs' ? 'tfjs' : ctx.env.engine);
     const data = await loadPreparedRegion(ctx.env, trial.spec.region, trial.spec.dataset, log);
     const again = await train(trial.spec.train, data);
     const record = records.get(trial.key)!;
@@ -169,7 +169,7 @@ async function verifySample(
       again.weightsHash === record.weightsHash &&
       again.testAccuracy === record.testAccuracy &&
       JSON.stringify(again.trainLoss) === JSON.stringify(record.trainLoss) &&
-      again.backend === record.backend;
+      again.numerics === record.numerics;
     if (!same) differing.push(trial.key);
   }
   return { checked: sample.length, identical: sample.length - differing.length, differing };

@@ -147,7 +147,7 @@ async function measure(
         regions: ['East'],
         seeds,
         randomout: { tau: [1], activePercent: [100] },
-        training: { epochs, backend: 'auto' },
+        training: { epochs },
       }),
       { trainerVersion: TRAINER_VERSION },
     );

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { INPUT_SCALES, REGIONS, type RegionName } from '@seedsweep/crater-data';
 import {
-  BACKEND_CHOICES,
+  ENGINE_CHOICES,
   InvalidTrainConfigError,
   parseTrainConfig,
-  selectBackend,
+  selectEngine,
   train,
   TRAINING_DEFAULTS,
   type TrainConfig,
@@ -40,7 +40,10 @@ Data:
                         unit (grey / 255) or raw (grey levels 0-255)
   --minmax-range LO,HI  the range of minmax (default 0,150, the authors' scaling)
 Output:
-  --backend B           auto, tensorflow, wasm or cpu (default: TRAINER_BACKEND or auto)
+  --engine E            auto, native, wasm or tfjs (default: SEEDSWEEP_ENGINE or auto);
+                        native and wasm give the same result, tfjs a result of its own
+  --code-path P         the native engine's instruction set: avx512, avx2 or sse
+                        (default: the widest this CPU runs; all give the same result)
   --json                print only the JSON result`;
 
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -73,7 +76,8 @@ const options = {
   'split-seed': { type: 'string' },
   'input-scale': { type: 'string' },
   'minmax-range': { type: 'string' },
-  backend: { type: 'string' },
+  engine: { type: 'string' },
+  'code-path': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -82,7 +86,7 @@ export async function trainCommand(args: string[], ctx: CommandContext): Promise
   const region = choiceFlag(values, 'region', REGIONS);
   if (!region) throw new UsageError(`--region is required (${REGIONS.join(', ')})`);
   const config = configFromFlags(values);
-  const backendChoice = choiceFlag(values, 'backend', BACKEND_CHOICES) ?? ctx.env.backend;
+  const engineChoice = choiceFlag(values, 'engine', ENGINE_CHOICES) ?? ctx.env.engine;
   const quiet = values.json === true;
   const log = quiet ? () => {} : ctx.log;
 
@@ -98,12 +102,12 @@ export async function trainCommand(args: string[], ctx: CommandContext): Promise
     },
     log,
   );
-  const backend = await selectBackend(backendChoice);
+  const engine = await selectEngine(engineChoice, { codePath: values['code-path'] });
   const mode = config.randomout
     ? `RandomOut tau=${config.randomout.tau} P=${config.randomout.activePercent}%`
     : 'baseline';
   log(
-    `training ${region} seed ${config.seed} (${mode}) on ${backend.name}: ${data.train.count} train / ${data.test.count} test examples, inputs ${describeScaling(data.identity)}`,
+    `training ${region} seed ${config.seed} (${mode}) on ${engine.name} (${engine.codePath}): ${data.train.count} train / ${data.test.count} test examples, inputs ${describeScaling(data.identity)}`,
   );
 
   const progress = createProgress('epoch', config.epochs, ctx.stderr, quiet);

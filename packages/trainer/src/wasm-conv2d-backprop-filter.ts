@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * The wasm backend ships no Conv2DBackpropFilter kernel, so gradients of conv2d fail there. The
- * trainer takes none (its own kernels do the second convolution), but the tests' reference,
- * tfjs autograd, does: they register this.
+ * tfjs engine and the tests' reference (tfjs autograd) take them: both register this
+ * (test/wasm-conv2d-backprop-filter.test.ts checks it against the cpu backend).
  * This one computes the filter gradient with the wasm Conv2D kernel (XNNPACK):
  *
  *   dW[kh, kw, ci, co] = sum over b, oh, ow of x[b, oh*s + kh, ow*s + kw, ci] * dy[b, oh, ow, co]
