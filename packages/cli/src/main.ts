@@ -121,7 +121,7 @@ const commands: Command[] = [
   },
   {
     path: ['bench', 'trainer'],
-    summary: 'seconds per West epoch, against PyTorch',
+    summary: 'seconds per West epoch per engine, against PyTorch and the core peak',
     load: async () => {
       const m = await import('./commands/bench-trainer.js');
       return { help: m.benchTrainerHelp, run: m.benchTrainer };
@@ -141,6 +141,14 @@ const commands: Command[] = [
     load: async () => {
       const m = await import('./commands/bench-api.js');
       return { help: m.benchApiHelp, run: m.benchApi };
+    },
+  },
+  {
+    path: ['bench', 'engines'],
+    summary: 'the same seeds on the kernels and on tfjs: do their accuracies agree?',
+    load: async () => {
+      const m = await import('./commands/bench-engines.js');
+      return { help: m.benchEnginesHelp, run: m.benchEngines };
     },
   },
   {

@@ -1,6 +1,5 @@
+// Built by the tfjs engine (tfjs-engine.ts), which registers the gradients autograd needs.
 import * as tf from '@tensorflow/tfjs-core';
-// Autograd needs the ops' gradients registered; tfjs-core leaves that to its users.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import type { RandomStream } from '@seedsweep/prng';
 import {
   CRATER_CNN,

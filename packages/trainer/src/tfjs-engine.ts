@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// Autograd needs the ops' gradients registered; tfjs-core leaves that to its users.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import type { Engine, EngineInfo } from './engine.js';
 import { packageVersion } from './engine.js';
 import { EngineUnavailableError } from './errors/index.js';
@@ -52,8 +50,18 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
+/**
+ * Autograd needs every op's gradient registered. tfjs-core leaves that to its users, and its
+ * own registration module is ESM for bundlers (extensionless imports Node cannot resolve); the
+ * union package's Node bundle registers them into the same tfjs-core.
+ */
+async function registerGradients(): Promise<void> {
+  await import('@tensorflow/tfjs');
+}
+
 /** Loads TensorFlow.js, native where tfjs-node loads, else on wasm; the engine on it. */
 async function load(): Promise<Engine> {
+  await registerGradients();
   const failures: string[] = [];
   const causes: unknown[] = [];
   for (const backend of backends) {
