@@ -309,6 +309,30 @@ describe('seedsweep bench trainer', () => {
   });
 });
 
+describe('seedsweep bench engines', () => {
+  it('trains the same seeds on the kernels and on tfjs and compares them, paired, as JSON', async () => {
+    const run = await seedsweep(['bench', 'engines', '--seeds', '2', '--epochs', '1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      engines: Record<string, { numerics: string; meanAccuracy: number }>;
+      comparison: string;
+      meanDifference: number;
+      meanAbsoluteDifference: number;
+      withinOnePoint: boolean;
+      seedsRows: { seed: number; accuracy: Record<string, number> }[];
+    };
+    const names = Object.keys(report.engines);
+    expect(names).toHaveLength(2);
+    expect(names[1]).toBe('tfjs');
+    expect(report.engines[names[0]!]!.numerics).toBe('kernels');
+    expect(report.engines.tfjs!.numerics).toBe('tfjs');
+    expect(report.seedsRows.map((r) => r.seed)).toEqual([0, 1]);
+    const differences = report.seedsRows.map((r) => r.accuracy.tfjs! - r.accuracy[names[0]!]!);
+    expect(report.meanDifference).toBeCloseTo((differences[0]! + differences[1]!) / 2, 12);
+    expect(report.withinOnePoint).toBe(Math.abs(report.meanDifference) <= 0.01);
+  });
+});
+
 describe('seedsweep bench workers', () => {
   it('reports trials per hour of 1 and 2 workers, their ratio and peak RSS, as JSON', async () => {
     const run = await seedsweep([
