@@ -21,6 +21,11 @@ export async function findTorchPython(explicit: string | undefined): Promise<str
 export interface TorchMeasurement {
   python: string;
   torchVersion: string;
+  /**
+   * The BLAS library torch's matrix products loaded: Debian's python3-torch runs 6-8x slower on
+   * the reference BLAS than on OpenBLAS (libopenblas0-pthread), so a fair peer names it.
+   */
+  blas: string;
   secondsPerEpoch: number;
   epochSeconds: number[];
 }
@@ -43,13 +48,23 @@ export async function measureTorch(
   if (epochSeconds.length < 2)
     throw new Error(`unexpected output from ${script}: ${stdout.trim()}`);
   const { stdout: version } = await run(python, ['-c', 'import torch; print(torch.__version__)']);
+  const { stdout: blas } = await run(python, ['-c', BLAS_PROBE]);
   return {
     python,
     torchVersion: version.trim(),
+    blas: blas.trim() || 'unknown',
     secondsPerEpoch: median(epochSeconds.slice(1)),
     epochSeconds,
   };
 }
+
+/** Prints the BLAS (or MKL) library a matrix product made torch load, from /proc/self/maps. */
+const BLAS_PROBE = [
+  'import torch',
+  'torch.mm(torch.ones(64, 64), torch.ones(64, 64))',
+  "libs = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower() or 'mkl' in l.lower()})",
+  "print(next((l for l in libs if 'openblas' in l or 'mkl' in l), libs[0] if libs else ''))",
+].join('\n');
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

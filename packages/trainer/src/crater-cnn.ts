@@ -24,15 +24,13 @@ import {
 type HostParams = Record<Exclude<ParamName, 'w3'>, Float32Array>;
 
 /**
- * Forward and backward passes written out by hand: no autograd tape, fused bias + ReLU. The
- * convolutions and the 1620x500 layer, nearly all the arithmetic, run in WebAssembly kernels of
- * our own (CraterKernels), which update W3 in place: on the wasm backend XNNPACK handles a
- * batch of 32 against those weights poorly, keeping them as tensors costs a new W3 every step,
- * the convolutions' gradients take a dozen kernels there, and each tfjs call costs more
- * bookkeeping than the first convolution's arithmetic. The head and the parameters other than
- * W3, 8,000 values in all, live on the host, where their updates cost less than the per-kernel
- * overhead of doing them as tensors. No step calls the tfjs backend, so results do not depend
- * on which one is loaded.
+ * The crater CNN on the `kernels` engines (native or wasm: the same bits). Forward and backward
+ * passes written out by hand: no autograd tape, fused bias + ReLU. The convolutions and the
+ * 1620x500 layer, nearly all the arithmetic, run in kernels of our own (CraterKernels), which
+ * update W3 in place: tfjs's XNNPACK handled a batch of 32 against those weights poorly, keeping
+ * them as tensors cost a new W3 every step, and each tfjs call cost more bookkeeping than the
+ * first convolution's arithmetic. The head and the parameters other than W3, 8,000 values in
+ * all, live on the host. TfjsCraterCnn is the same network through tfjs's ops and autograd.
  */
 export class CraterCnn implements CraterModel {
   private readonly host: HostParams;

@@ -41,8 +41,9 @@ const released = new Map<string, CraterKernels[]>();
 
 /**
  * The crater CNN's two convolutions (bias and ReLU fused) and its 1620x500 dense layer, run by
- * WebAssembly SIMD kernels of our own (wasm/crater-kernels.c) in a memory of their own. W3
- * lives there, in the kernels' panel layout, and is updated in place; `denseWeights()` and
+ * kernels of our own in a memory of their own: an engine's (KernelEngine), the WebAssembly
+ * module (wasm/crater-kernels.c) or the native addon (native/), which give the same bits. W3
+ * lives there, in the engine's panel layout, and is updated in place; `denseWeights()` and
  * `setDenseWeights()` speak tfjs's [inputs, outputs]. The convolutions' weights and biases stay
  * with the caller, which passes them to each forward pass. Each layer's output is the next
  * one's input, in place: the images go in `imageInput`, the first convolution writes

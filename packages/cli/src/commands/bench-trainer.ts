@@ -121,7 +121,7 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
     ? 'skipped (--no-torch)'
     : python
       ? null
-      : 'no python3 with torch found (apt-get install python3-torch)';
+      : 'no python3 with torch found (apt-get install python3-torch libopenblas0-pthread)';
   log(
     `bench trainer: West, ${data.train.count} examples, batch ${batchSize}, ${rounds} rounds of ` +
       `${[...engines, ...(python ? ['PyTorch'] : [])].join(', ')}: 1 warm-up + ${epochs} epochs each`,
@@ -197,7 +197,9 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
     peak,
     engines: rows,
     ...(Object.keys(skipped).length > 0 && { skipped }),
-    ...(torch && { torch: { ...torch, torchVersion: torchRuns[0]!.torchVersion } }),
+    ...(torch && {
+      torch: { ...torch, torchVersion: torchRuns[0]!.torchVersion, blas: torchRuns[0]!.blas },
+    }),
     ...(torchNote && { torchSkipped: torchNote }),
     measuredAt: new Date().toISOString(),
   };
@@ -226,6 +228,12 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
     ctx.out(
       `${`PyTorch ${report.torch!.torchVersion}`.padEnd(22)}${fixed(torch.secondsPerEpoch, 3, 9)}${fixed(torch.fastestEpochSeconds, 3, 9)}${fixed(torch.gflops, 1, 9)}${percent(torch.shareOfMulAddPeak, 9)}${'1.00x'.padStart(12)}`,
     );
+    ctx.out(`PyTorch's BLAS: ${report.torch!.blas}`);
+    if (!/openblas|mkl/i.test(report.torch!.blas)) {
+      ctx.out(
+        'PyTorch runs on the reference BLAS, several times slower than on OpenBLAS: apt-get install libopenblas0-pthread for a fair peer',
+      );
+    }
   } else if (torchNote) {
     ctx.out(`PyTorch: ${torchNote}`);
   }
