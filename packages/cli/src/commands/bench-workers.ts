@@ -20,7 +20,7 @@ The trials are East baselines, put on the queue directly (no sweep, no API). The
 favours neither.
 
   --seeds N      trials per run, one per seed (default 12)
-  --epochs N     epochs per trial (default 6)
+  --epochs N     epochs per trial (default 30)
   --rounds N     runs of each worker count (default 2)
   --out F        also write the JSON to F
   --json         print only the JSON`;
@@ -38,6 +38,8 @@ interface WorkersRun {
   meanTrainingSeconds: number;
   peakTrialRssBytes: number | null;
   peakServiceRssBytes: number | null;
+  /** The engines and code paths that trained the trials, as their results name them. */
+  engines: string[];
 }
 
 export async function benchWorkers(args: string[], ctx: CommandContext): Promise<void> {
@@ -53,7 +55,8 @@ export async function benchWorkers(args: string[], ctx: CommandContext): Promise
     strict: true,
   });
   const seeds = integerFlag(values, 'seeds') ?? 12;
-  const epochs = integerFlag(values, 'epochs') ?? 6;
+  // Long enough that a trial is training, not the queue's round trip, on the native engine.
+  const epochs = integerFlag(values, 'epochs') ?? 30;
   const rounds = integerFlag(values, 'rounds') ?? 2;
   const quiet = values.json === true;
   const log = quiet ? () => {} : ctx.log;
@@ -93,6 +96,7 @@ export async function benchWorkers(args: string[], ctx: CommandContext): Promise
       `${run.workers} worker(s)   ${run.trialsPerHour.toFixed(0)} trials/h  (${run.trials} trials in ${run.seconds.toFixed(1)} s, ${run.meanTrainingSeconds.toFixed(2)} s of training each; peak RSS: trial process ${mb(run.peakTrialRssBytes)}, worker ${mb(run.peakServiceRssBytes)})`,
     );
   }
+  ctx.out(`engine        ${[...new Set(runs.flatMap((r) => r.engines))].join(', ')}`);
   const perRound = report.roundScaling.map((x) => `${x.toFixed(2)}x`).join(', ');
   ctx.out(
     `scaling       ${report.scaling.toFixed(2)}x with 2 workers on ${report.cores} cores (rounds: ${perRound})`,
@@ -116,6 +120,7 @@ function pooled(runs: WorkersRun[]): WorkersRun {
       runs.reduce((sum, r) => sum + r.meanTrainingSeconds * r.trials, 0) / trials,
     peakTrialRssBytes: peak((r) => r.peakTrialRssBytes),
     peakServiceRssBytes: peak((r) => r.peakServiceRssBytes),
+    engines: [...new Set(runs.flatMap((r) => r.engines))].sort(),
   };
 }
 
@@ -183,6 +188,13 @@ async function measure(
         spans.reduce((sum, s) => sum + (s.end - s.start), 0) / spans.length / 1000,
       peakTrialRssBytes: memory.peak('trial'),
       peakServiceRssBytes: memory.peak('service'),
+      engines: [
+        ...new Set(
+          outcomes.flatMap(({ result }) =>
+            result ? [`${result.engine ?? result.backend} (${result.codePath ?? '?'})`] : [],
+          ),
+        ),
+      ].sort(),
     };
   } finally {
     clearInterval(sampler);
