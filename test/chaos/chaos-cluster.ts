@@ -176,6 +176,9 @@ export class ChaosCluster {
       this.env({
         WORKER_NAME: name,
         WORKER_CONCURRENCY: '1',
+        // The scenarios are timed for wasm's trial durations (a kill or a freeze must land
+        // mid-trial); the native engine trains the same bits several times faster.
+        SEEDSWEEP_ENGINE: 'wasm',
         WORKER_LOCK_SECONDS: String(this.options.lockSeconds ?? 5),
         WORKER_GRACE_SECONDS: String(this.options.graceSeconds ?? 5),
       }),
