@@ -38,6 +38,9 @@ interface SeedRow {
   accuracy: Record<string, number>;
   diverged: Record<string, boolean>;
   seconds: Record<string, number>;
+  /** The last epoch's mean training loss and the weights' hash: the bits differ, the seeds' fates need not. */
+  finalTrainLoss: Record<string, number | null>;
+  weightsHash: Record<string, string>;
 }
 
 export async function benchEngines(args: string[], ctx: CommandContext): Promise<void> {
@@ -77,7 +80,14 @@ export async function benchEngines(args: string[], ctx: CommandContext): Promise
   const rows: SeedRow[] = [];
   const results: Record<string, TrainResult[]> = { [names[0]!]: [], [names[1]!]: [] };
   for (let seed = 0; seed < seeds; seed++) {
-    const row: SeedRow = { seed, accuracy: {}, diverged: {}, seconds: {} };
+    const row: SeedRow = {
+      seed,
+      accuracy: {},
+      diverged: {},
+      seconds: {},
+      finalTrainLoss: {},
+      weightsHash: {},
+    };
     // Alternate which engine goes first: the machine's speed drifts.
     const order = seed % 2 === 0 ? [first, second] : [second, first];
     for (const choice of order) {
@@ -104,6 +114,8 @@ export async function benchEngines(args: string[], ctx: CommandContext): Promise
       row.accuracy[engine.name] = result.testAccuracy;
       row.diverged[engine.name] = result.diverged;
       row.seconds[engine.name] = result.durationMs / 1000;
+      row.finalTrainLoss[engine.name] = result.trainLoss.at(-1) ?? null;
+      row.weightsHash[engine.name] = result.weightsHash;
     }
     rows.push(row);
     log(
@@ -156,6 +168,9 @@ export async function benchEngines(args: string[], ctx: CommandContext): Promise
     meanAbsoluteDifference: differences.reduce((a, d) => a + Math.abs(d), 0) / differences.length,
     largestDifference: Math.max(...differences.map(Math.abs)),
     identicalSeeds: summary.ties,
+    identicalWeights: rows.filter(
+      (row) => row.weightsHash[names[0]!] === row.weightsHash[names[1]!],
+    ).length,
     withinOnePoint: Math.abs(summary.meanGain ?? Infinity) <= 0.01,
     seedsRows: rows,
     measuredAt: new Date().toISOString(),
