@@ -99,6 +99,7 @@ export async function initEngine(
 
 let active: Engine | null = null;
 let activeChoice: EngineChoice | null = null;
+let activeCodePath: string | undefined;
 
 /**
  * Chooses the process's engine for the trainings that follow. The same choice keeps the engine
@@ -110,11 +111,13 @@ export async function selectEngine(
 ): Promise<EngineInfo> {
   const keeps =
     active !== null &&
-    options.codePath === undefined &&
-    (choice === activeChoice || (choice === 'auto' && active.info.family === 'kernels'));
+    options.codePath === activeCodePath &&
+    (choice === activeChoice ||
+      (choice === 'auto' && options.codePath === undefined && active.info.family === 'kernels'));
   if (!keeps) {
     active = await initEngine(choice, options);
     activeChoice = choice;
+    activeCodePath = options.codePath;
   }
   return active!.info;
 }

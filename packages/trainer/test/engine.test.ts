@@ -66,6 +66,9 @@ describe('engines', () => {
     expect((await selectEngine('auto')).name).toBe('wasm');
     expect((await selectEngine('tfjs')).name).toBe('tfjs');
     expect((await selectEngine('auto')).family).toBe('kernels');
+    if (!compilerPresent()) return;
+    expect((await selectEngine('native', { codePath: 'sse' })).codePath).toBe('sse');
+    expect((await selectEngine('native')).codePath).toBe(nativeCodePaths()[0]);
   });
 
   it('measures the core peak at the widest vector width', () => {

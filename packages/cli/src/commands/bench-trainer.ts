@@ -33,8 +33,9 @@ and, where python3 with torch is installed, of the PyTorch peer in the same run,
 alternate between them (the machine's speed drifts). Beside them, the core's floating-point
 peak, measured by a multiply-add loop at the widest vector width, and each one's share of it.
 
-  --engines LIST     engines to measure, of native, wasm, tfjs (default: native and wasm,
-                     those that load here; tfjs is slow, ask for it by name)
+  --engines LIST     engines to measure, of native, wasm, tfjs, and native:avx2 for one of
+                     the native engine's code paths (default: native and wasm, those that
+                     load here; tfjs is slow, ask for it by name)
   --rounds N         rounds of every engine and the peer (default 2)
   --epochs N         measured epochs per round after one warm-up epoch (default 3)
   --batch-size N     default 32
@@ -94,19 +95,25 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
   const batchSize = integerFlag(values, 'batch-size') ?? 32;
   if (epochs < 1 || rounds < 1) throw new UsageError('--epochs and --rounds must be at least 1');
   const asked = values.engines?.split(',').map((name) => name.trim());
-  for (const name of asked ?? []) {
-    if (!ENGINE_NAMES.includes(name as EngineName)) {
-      throw new UsageError(`--engines: '${name}' is not one of ${ENGINE_NAMES.join(', ')}`);
+  for (const entry of asked ?? []) {
+    const [name, codePath] = entry.split(':');
+    if (
+      !ENGINE_NAMES.includes(name as EngineName) ||
+      (codePath !== undefined && name !== 'native')
+    ) {
+      throw new UsageError(
+        `--engines: '${entry}' is not one of ${ENGINE_NAMES.join(', ')} (or native:<code path>)`,
+      );
     }
   }
   const quiet = values.json === true;
   const log = quiet ? () => {} : ctx.log;
 
-  const engines: EngineName[] = [];
+  const engines: string[] = [];
   const skipped: Record<string, string> = {};
-  for (const name of (asked as EngineName[] | undefined) ?? ['native', 'wasm']) {
+  for (const name of asked ?? ['native', 'wasm']) {
     try {
-      await selectEngine(name);
+      await select(name);
       engines.push(name);
     } catch (error) {
       if (!(error instanceof EngineUnavailableError) || asked) throw error;
@@ -128,12 +135,12 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
   );
 
   const peak = tryMeasurePeak();
-  const epochTimes = new Map<EngineName, number[]>(engines.map((e) => [e, []]));
-  const infos = new Map<EngineName, EngineInfo>();
+  const epochTimes = new Map<string, number[]>(engines.map((e) => [e, []]));
+  const infos = new Map<string, EngineInfo>();
   const torchRuns: TorchMeasurement[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const name of engines) {
-      const info = await selectEngine(name);
+      const info = await select(name);
       infos.set(name, info);
       const seconds = await timeEpochs(
         data,
@@ -176,7 +183,7 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
     const t = timing(epochTimes.get(name)!);
     const info = infos.get(name)!;
     return {
-      engine: name,
+      engine: info.name,
       codePath: info.codePath,
       versions: info.versions,
       ...t,
@@ -239,6 +246,12 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
   }
   ctx.out('');
   ctx.out('s/epoch is the median of the measured epochs; "of peak" is of the multiply+add peak.');
+}
+
+/** `native:avx2` is the native engine on that code path; anything else an engine's name. */
+function select(entry: string): Promise<EngineInfo> {
+  const [name, codePath] = entry.split(':') as [EngineName, string | undefined];
+  return selectEngine(name, codePath === undefined ? {} : { codePath });
 }
 
 function tryMeasurePeak(): CorePeak | null {
