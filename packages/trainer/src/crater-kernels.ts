@@ -348,7 +348,8 @@ export class CraterKernels {
 }
 
 function poolKey(engine: KernelEngine, imageSide: number, hidden: number): string {
-  return `${engine.name}:${imageSide}x${hidden}`;
+  // The code path too: an instance's kernels are bound to the path it was made for.
+  return `${engine.name}:${engine.codePath}:${imageSide}x${hidden}`;
 }
 
 function align(offset: number): number {

@@ -184,6 +184,12 @@ describe.each(
       first.release();
       expect(CraterKernels.acquire(9, 8, engine)).not.toBe(first);
       expect(CraterKernels.acquire(8, 12, engine)).not.toBe(first);
+      // Never to another engine or code path: its kernels are bound to the one it was made for.
+      for (const other of kernelEngines()) {
+        if (other.name !== engine.name || other.codePath !== engine.codePath) {
+          expect(CraterKernels.acquire(8, 8, other)).not.toBe(first);
+        }
+      }
       expect(CraterKernels.acquire(8, 8, engine)).toBe(first);
       expect(CraterKernels.acquire(8, 8, engine)).not.toBe(first);
     });
