@@ -129,9 +129,9 @@ describe('seedsweep plan', () => {
     expect(out).toContain('trained in full: 8');
     expect(out).toContain('unknown until their baseline is done: 16');
     expect(out).toContain('epochs to train: 160 to 480');
-    // (8 × 20 × (0.50 + 0.79) / 2) / 3600 = 0.029 and three times that.
-    expect(out).toMatch(/^core-hours: 0\.029 to 0\.086$/m);
-    expect(out).toMatch(/seconds per epoch: East 0\.50 s default, West 0\.79 s default/);
+    // (8 × 20 × (0.05 + 0.10) / 2) / 3600 = 0.0033 and three times that.
+    expect(out).toMatch(/^core-hours: 0\.0033 to 0\.010$/m);
+    expect(out).toMatch(/seconds per epoch: East 0\.05 s default, West 0\.10 s default/);
     expect(out).toMatch(/^wall time: .* hours on 1 worker × \d+ trials? at a time/m);
     expect(out).toContain('nothing was submitted');
     expect(await keys()).toEqual(before);
@@ -208,7 +208,7 @@ describe('seedsweep submit', () => {
     expect(estimate).toBeGreaterThanOrEqual(0);
     expect(estimate).toBeLessThan(submitted);
     expect(lines[estimate]).toMatch(
-      /^estimate: 24 trials, 0 stored, 16 unknown until their baselines are done; 0\.029 to 0\.086 core-hours, .* hours on 1 worker × \d+ trials? at a time \(default seconds per epoch; 'seedsweep plan' for details\)$/,
+      /^estimate: 24 trials, 0 stored, 16 unknown until their baselines are done; 0\.0033 to 0\.010 core-hours, .* hours on 1 worker × \d+ trials? at a time \(default seconds per epoch; 'seedsweep plan' for details\)$/,
     );
   });
 });

@@ -3,15 +3,17 @@ import { firstPossibleFiring, type BaselineHistory } from '@seedsweep/trainer/co
 import type { SweepPlan, TrialSpec } from './sweep-plan.js';
 
 /**
- * Seconds one core takes per training epoch when a deployment has not measured its own, from
- * `seedsweep bench trainer` on the project's 2-core development machine (trainer 4, wasm): 0.79 s
- * per West epoch (1253 training examples), and 0.50 s per East epoch (612 examples: 48 East
- * trials of 150 epochs an hour against 30 West). Center (about 590 examples) is taken as East.
+ * Seconds one core takes per training epoch when a deployment has not measured its own, on the
+ * native engine (trainer 5, the project's 2-core AMD EPYC machine, AVX-512): `seedsweep bench
+ * trainer` gives 0.09-0.11 s per West epoch (1253 training examples), `bench workers` 1.46-1.59 s
+ * for a 30-epoch East trial (612 examples), start-up and test included. Center (about 590
+ * examples) is taken as East. The wasm engine takes about four times as long; a deployment's
+ * own results replace these once it has trained a few (MIN_MEASURED_RESULTS).
  */
 export const DEFAULT_SECONDS_PER_EPOCH: Readonly<Record<RegionName, number>> = {
-  West: 0.79,
-  Center: 0.5,
-  East: 0.5,
+  West: 0.1,
+  Center: 0.05,
+  East: 0.05,
 };
 
 /** A region's measured rate is used once this many trained results of it are measured. */
