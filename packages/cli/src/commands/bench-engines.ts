@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { REGIONS, type RegionName } from '@seedsweep/crater-data';
+import { INPUT_SCALES, REGIONS, type RegionName } from '@seedsweep/crater-data';
 import { pairedSummary, type PairedSummary } from '@seedsweep/stats';
 import {
   ENGINE_CHOICES,
@@ -29,6 +29,8 @@ Both start each seed from the same weights and see the data in the same order. T
   --seeds N        seeds 0..N-1 (default 10)
   --epochs N       default 150
   --lr X           learning rate (default the trainer's)
+  --input-scale S  standardise (default), minmax, unit or raw
+  --crop-scale X   crop side as a multiple of the candidate size (default 2)
   --engines A,B    the two engines (default auto,tfjs)
   --out F          also write the JSON to F
   --json           print only the JSON`;
@@ -51,6 +53,8 @@ export async function benchEngines(args: string[], ctx: CommandContext): Promise
       seeds: { type: 'string' },
       epochs: { type: 'string' },
       lr: { type: 'string' },
+      'input-scale': { type: 'string' },
+      'crop-scale': { type: 'string' },
       engines: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
@@ -70,7 +74,9 @@ export async function benchEngines(args: string[], ctx: CommandContext): Promise
   const [first, second] = engines as [EngineChoice, EngineChoice];
   const quiet = values.json === true;
   const log = quiet ? () => {} : ctx.log;
-  const data = await loadPreparedRegion(ctx.env, region, {}, log);
+  const inputScale = choiceFlag(values, 'input-scale', INPUT_SCALES);
+  const cropScale = numberFlag(values, 'crop-scale');
+  const data = await loadPreparedRegion(ctx.env, region, { inputScale, cropScale }, log);
   const names = [(await selectEngine(first)).name, (await selectEngine(second)).name];
   if (names[0] === names[1]) throw new UsageError(`--engines names ${names[0]} twice`);
   log(
@@ -159,6 +165,8 @@ export async function benchEngines(args: string[], ctx: CommandContext): Promise
     seeds,
     epochs,
     ...(learningRate !== undefined && { learningRate }),
+    ...(inputScale !== undefined && { inputScale }),
+    ...(cropScale !== undefined && { cropScale }),
     cpu: os.cpus()[0]?.model ?? 'unknown',
     engines: perEngine,
     comparison: `${names[1]} - ${names[0]}`,
