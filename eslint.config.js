@@ -50,8 +50,8 @@ export default tseslint.config(
     },
   },
   {
+    // Libraries only: services/ and apps/ (the CLI) read their environment.
     files: ['packages/**/src/**/*.ts'],
-    ignores: ['packages/cli/**'],
     rules: {
       'no-restricted-properties': [
         'error',

@@ -7,6 +7,8 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'services/*/src/**/*.test.ts',
       'services/*/test/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     // `pnpm test:chaos` runs these, one at a time (vitest.chaos.config.ts).

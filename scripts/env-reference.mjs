@@ -21,7 +21,7 @@ export const ROLES = [
     source: 'services/aggregator/src/env.ts',
     built: 'services/aggregator/dist/env.js',
   },
-  { role: 'CLI', source: 'packages/cli/src/env.ts', built: 'packages/cli/dist/env.js' },
+  { role: 'CLI', source: 'apps/cli/src/env.ts', built: 'apps/cli/dist/env.js' },
 ];
 
 /** Each variable of an env.ts's `envSchema`, with the JSDoc comment above it. */

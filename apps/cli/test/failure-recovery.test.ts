@@ -22,7 +22,7 @@ import { freePort } from '@seedsweep/redis-server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
-const bin = path.join(repo, 'packages/cli/dist/main.js');
+const bin = path.join(repo, 'apps/cli/dist/main.js');
 const SWEEP_ID = /sw-[0-9a-z]+-[0-9a-f]{10}/;
 
 interface Run {

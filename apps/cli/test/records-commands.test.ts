@@ -23,7 +23,7 @@ import { TRAINER_VERSION } from '@seedsweep/trainer';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
-const bin = path.join(repo, 'packages/cli/dist/main.js');
+const bin = path.join(repo, 'apps/cli/dist/main.js');
 const WRITE_KEY = 'records-write-key-0123456789';
 
 interface Deployment {

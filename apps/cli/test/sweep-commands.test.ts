@@ -17,7 +17,7 @@ import { freePort } from '@seedsweep/redis-server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
-const bin = path.join(repo, 'packages/cli/dist/main.js');
+const bin = path.join(repo, 'apps/cli/dist/main.js');
 const SWEEP_ID = /^sw-[0-9a-z]+-[0-9a-f]{10}$/;
 const WRITE_KEY = 'cli-write-key-0123456789';
 const READ_KEY = 'cli-read-key-0123456789';
