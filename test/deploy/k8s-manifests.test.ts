@@ -2,27 +2,22 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { apiServerProblems } from './k8s/api-server-checks.js';
+import { envProblems, roleProblems, secretTemplateProblems } from './k8s/env-checks.js';
+import { kedaProblems } from './k8s/keda-checks.js';
+import { kustomizationProblems } from './k8s/kustomization-checks.js';
 import {
-  apiServerProblems,
-  envProblems,
   K8S_DIR,
-  kedaProblems,
-  kustomizationProblems,
   label,
   loadManifestSet,
-  loadRoleEnvs,
-  referenceProblems,
-  roleProblems,
-  schemaProblems,
-  secretTemplateProblems,
-  securityProblems,
-  setProblems,
-  unknownFieldProblems,
   type Manifest,
   type ManifestSet,
-  type Role,
-  type RoleEnv,
-} from './k8s-manifests.js';
+} from './k8s/manifest-set.js';
+import { referenceProblems } from './k8s/reference-checks.js';
+import { schemaProblems, unknownFieldProblems } from './k8s/schema-checks.js';
+import { securityProblems } from './k8s/security-context-checks.js';
+import { loadRoleEnvs, type Role, type RoleEnv } from './k8s/service-roles.js';
+import { setProblems } from './k8s/set-problems.js';
 
 // The manifests can only be checked statically here (no cluster): against the Kubernetes and
 // KEDA schemas, against each other, and against what the built services read at start-up.

@@ -7,15 +7,10 @@ import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/Sca
 import type { ITriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 // The built API, as the image runs it (tests run after `tsc -b`).
 import { buildApp } from '../../services/api/dist/app.js';
-import {
-  envProblems,
-  loadManifestSet,
-  loadRoleEnvs,
-  prometheusValue,
-  SECRET_PLACEHOLDERS,
-  sumTerms,
-  type ManifestSet,
-} from './k8s-manifests.js';
+import { envProblems, SECRET_PLACEHOLDERS } from './k8s/env-checks.js';
+import { prometheusValue, sumTerms } from './k8s/keda-checks.js';
+import { loadManifestSet, type ManifestSet } from './k8s/manifest-set.js';
+import { loadRoleEnvs } from './k8s/service-roles.js';
 
 // What KEDA would compute from the worker ScaledObject, done here against a real queue and the
 // real API: every trigger's GET of /metrics with the key the TriggerAuthentication sends, its
