@@ -24,10 +24,22 @@ export const ROLES = [
   { role: 'CLI', source: 'apps/cli/src/env.ts', built: 'apps/cli/dist/env.js' },
 ];
 
-/** Each variable of an env.ts's `envSchema`, with the JSDoc comment above it. */
-export function documentedVariables(source) {
-  const body = source.slice(source.indexOf('export const envSchema = z.object({'));
-  const end = body.indexOf('\n});');
+/** The shapes every service spreads into its schema (`...redisEnvShape`), documented once. */
+export const SHARED_SOURCE = 'packages/service-runtime/src/service-env.ts';
+
+/**
+ * Each variable of an env.ts's `envSchema`, with the JSDoc comment above it. A spread of a
+ * shared shape (`...redisEnvShape,`) stands for that shape's variables, read from `shared`.
+ */
+export function documentedVariables(source, shared = '') {
+  return variablesOf(source, 'export const envSchema = z.object({', shared);
+}
+
+function variablesOf(source, opening, shared) {
+  const start = source.indexOf(opening);
+  if (start < 0) throw new Error(`no "${opening}" in the source`);
+  const body = source.slice(start);
+  const end = body.search(/\n(\}\)|\});?\n/);
   const variables = [];
   let comment = null;
   let inComment = false;
@@ -44,6 +56,11 @@ export function documentedVariables(source) {
         inComment = false;
         comment = text.filter(Boolean).join(' ');
       }
+      continue;
+    }
+    const spread = /^ {2}\.\.\.([A-Za-z]+EnvShape),$/.exec(line)?.[1];
+    if (spread) {
+      variables.push(...variablesOf(shared, `export const ${spread} = {`, ''));
       continue;
     }
     const name = /^ {2}([A-Z][A-Z0-9_]*):/.exec(line)?.[1];
@@ -84,10 +101,11 @@ function merged(entries) {
 
 export async function envReferenceRows(root = ROOT) {
   const rows = new Map();
+  const shared = await readFile(path.join(root, SHARED_SOURCE), 'utf8');
   for (const { role, source, built } of ROLES) {
     const text = await readFile(path.join(root, source), 'utf8');
     const { envSchema } = await import(pathToFileURL(path.join(root, built)).href);
-    for (const { name, comment } of documentedVariables(text)) {
+    for (const { name, comment } of documentedVariables(text, shared)) {
       const { meaning, defaultText } = splitComment(comment);
       const row = rows.get(name) ?? { name, roles: [], meanings: [], defaults: [] };
       row.roles.push(role);

@@ -1,20 +1,37 @@
-import { Redis } from 'ioredis';
 import { HealthServer, redisReadiness } from '@seedsweep/health';
 import { pino } from 'pino';
 import { createTrialQueue, TrialEnqueuer, TrialReconciler } from '@seedsweep/queue';
+import {
+  closeRedis,
+  connectRedis,
+  describeRedisTarget,
+  RedisOutageLog,
+  runService,
+  type RunningService,
+} from '@seedsweep/service-runtime';
 import { checkRedisServer, RedisUnfitError, SweepStore } from '@seedsweep/store';
-import { EnvError, parseEnv } from './env.js';
+import { parseEnv } from './env.js';
 import { GridAggregator } from './grid-aggregator.js';
 import { ReconcileSchedule } from './reconcile-schedule.js';
 
-async function main(): Promise<void> {
+/** Within the 10 s an orchestrator may be told the aggregator takes to stop. */
+const STOP_DEADLINE_MS = 8_000;
+
+async function start(): Promise<RunningService> {
   const env = parseEnv(process.env);
   const log = pino({ name: 'aggregator', level: env.logLevel });
-  const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+  const outages = new RedisOutageLog(log);
+  const redis = connectRedis(env.redis, { maxRetriesPerRequest: null });
   const reader = redis.duplicate();
-  log.info({ redis: await checkRedisServer(redis) }, 'redis checked');
+  outages.watch(redis, 'commands');
+  outages.watch(reader, 'results stream');
+  log.info(
+    { redis: { target: describeRedisTarget(env.redis), ...(await checkRedisServer(redis)) } },
+    'redis checked',
+  );
   const store = new SweepStore({ redis, prefix: env.prefix });
   const queue = createTrialQueue({ connection: redis, prefix: env.prefix });
+  queue.on('error', (error) => outages.report(error, 'queue'));
   const reconciler = new TrialReconciler({
     store,
     enqueuer: new TrialEnqueuer(queue, store, redis),
@@ -27,41 +44,36 @@ async function main(): Promise<void> {
   log.info({ prefix: env.prefix }, 'aggregator following results');
 
   // Redis may come back from a crash without its last writes: look at everything again.
+  let stopping = false;
   redis.on('ready', () => {
+    if (stopping) return;
     log.warn('redis is back: rebuilding grids and reconciling the queue');
     reconciler.forget();
     schedule.runSoon();
     aggregator.resync().catch((error: unknown) => log.error({ err: error }, 'resync failed'));
   });
 
-  let stopping = false;
   const health =
     env.health &&
     (await HealthServer.start({
       ...env.health,
       ready: redisReadiness(redis, () => (stopping ? 'shutting down' : null)),
     }));
-  const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    await health?.close();
-    await schedule.close();
-    await aggregator.close();
-    await queue.close();
-    reader.disconnect();
-    await redis.quit();
-    process.exit(0);
+  return {
+    log,
+    stopDeadlineMs: STOP_DEADLINE_MS,
+    // Nothing of the aggregator's is lost by stopping at any point: grids are rebuilt from the
+    // stored results at start-up, and a reconciliation pass cut short runs again.
+    abandoned: () => ({ redisDown: outages.down }),
+    stop: async () => {
+      stopping = true;
+      await health?.close();
+      await schedule.close();
+      await aggregator.close();
+      await queue.close();
+      await Promise.all([closeRedis(reader), closeRedis(redis)]);
+    },
   };
-  process.on('SIGTERM', (s) => void stop(s));
-  process.on('SIGINT', (s) => void stop(s));
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof EnvError || error instanceof RedisUnfitError) {
-    process.stderr.write(`aggregator: ${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`aggregator: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runService({ name: 'aggregator', oneLineErrors: [RedisUnfitError], start });

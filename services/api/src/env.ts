@@ -1,20 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import {
+  EnvError,
+  logEnvShape,
+  parseEnvironment,
+  redisEnvShape,
+  serviceSettingsOf,
+  type ServiceSettings,
+} from '@seedsweep/service-runtime';
 import { apiKeysFromFile, apiKeysFromList, type ApiKeyParse } from './auth/api-key-entries.js';
 import type { AuthOptions } from './auth/auth-options.js';
 
 export const envSchema = z.object({
-  /** Redis to connect to; credentials in the URL (`redis://user:password@host:6379`), `rediss://` for TLS. */
-  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  ...redisEnvShape,
   /** Port the API listens on. */
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   /** 0.0.0.0 in containers; loopback by default so a workstation does not expose the API. */
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** Prefix of every Redis key (results, sweeps and BullMQ's); one prefix is one deployment. */
-  SEEDSWEEP_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
-    .default('seedsweep'),
   /** Largest sweep accepted, in unique trials. */
   MAX_TRIALS: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
   /** Largest sweep definition accepted, in bytes. */
@@ -24,8 +26,7 @@ export const envSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
-  /** pino log level; logs are JSON lines on stdout. The API's lines carry request ids, also sent as `x-request-id`. */
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...logEnvShape,
   /** Comma-separated `KEY`, `write:KEY` or `read:KEY` entries. */
   API_KEYS: z.string().optional(),
   /** A file of the same entries, one a line (a mounted secret). */
@@ -36,40 +37,27 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
 });
 
-export interface ApiEnv {
-  redisUrl: string;
+export interface ApiEnv extends ServiceSettings {
   port: number;
   host: string;
-  prefix: string;
   maxTrials: number;
   maxBodyBytes: number;
-  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   auth: AuthOptions;
   /** 0: no rate limit. */
   rateLimitPerMinute: number;
 }
 
-export class EnvError extends Error {
-  readonly code = 'INVALID_ENVIRONMENT';
-}
+export { EnvError };
 
 /** Parsed once, in main.ts. An empty value (`PORT=`) means unset. */
 export function parseEnv(env: NodeJS.ProcessEnv): ApiEnv {
-  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = envSchema.safeParse(set);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env);
   return {
-    redisUrl: e.REDIS_URL,
+    ...serviceSettingsOf(e, env),
     port: e.PORT,
     host: e.HOST,
-    prefix: e.SEEDSWEEP_PREFIX,
     maxTrials: e.MAX_TRIALS,
     maxBodyBytes: e.MAX_BODY_BYTES,
-    logLevel: e.LOG_LEVEL,
     auth: authOf(e),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };

@@ -1,12 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import {
+  closeRedis,
+  describeRedisTarget,
+  RedisOutageLog,
+  runService,
+  type RunningService,
+} from '@seedsweep/service-runtime';
 import { RedisUnfitError } from '@seedsweep/store';
 import { buildApp } from './app.js';
-import { EnvError, parseEnv } from './env.js';
+import { parseEnv } from './env.js';
 import { connectApiRedis } from './redis-connection.js';
 import { waitForRedis } from './redis-startup.js';
 
-async function main(): Promise<void> {
+/** Within the 10 s an orchestrator may be told the API takes to stop. */
+const STOP_DEADLINE_MS = 8_000;
+
+async function start(): Promise<RunningService> {
   const env = parseEnv(process.env);
   const logger = pino({ name: 'api', level: env.logLevel });
   if (env.auth.mode === 'off') {
@@ -22,23 +32,15 @@ async function main(): Promise<void> {
       'API keys loaded',
     );
   }
-  const redis = connectApiRedis(env.redisUrl);
-  let app: FastifyInstance | null = null;
-  let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    await app?.close();
-    await redis.quit().catch(() => redis.disconnect());
-    process.exit(0);
-  };
-  process.on('SIGTERM', (s) => void stop(s));
-  process.on('SIGINT', (s) => void stop(s));
-
+  const outages = new RedisOutageLog(logger);
+  const redis = connectApiRedis(env.redis);
+  outages.watch(redis, 'requests');
   const report = await waitForRedis(redis, logger);
-  logger.info({ redis: report }, 'Redis server checked');
-  app = await buildApp({
+  logger.info(
+    { redis: { target: describeRedisTarget(env.redis), ...report } },
+    'Redis server checked',
+  );
+  const app: FastifyInstance = await buildApp({
     redis,
     prefix: env.prefix,
     maxTrials: env.maxTrials,
@@ -47,15 +49,19 @@ async function main(): Promise<void> {
     auth: env.auth,
     rateLimitPerMinute: env.rateLimitPerMinute,
   });
+  app.seedsweep.queue.on('error', (error) => outages.report(error, 'queue'));
+  app.seedsweep.queueEvents.on('error', (error) => outages.report(error, 'queue events'));
   await app.listen({ port: env.port, host: env.host });
+  return {
+    log: logger,
+    stopDeadlineMs: STOP_DEADLINE_MS,
+    // A submission cut short is finished by the aggregator's reconciler (SUBMISSION_GRACE_SECONDS).
+    abandoned: () => ({ redisDown: outages.down }),
+    stop: async () => {
+      await app.close();
+      await closeRedis(redis);
+    },
+  };
 }
 
-main().catch((error: unknown) => {
-  // A configuration to fix, not a crash: one line, exit code 2.
-  if (error instanceof EnvError || error instanceof RedisUnfitError) {
-    process.stderr.write(`api: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`api: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runService({ name: 'api', oneLineErrors: [RedisUnfitError], start });

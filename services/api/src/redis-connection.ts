@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, type RedisTarget } from '@seedsweep/service-runtime';
 
 /**
  * The API's connection for the commands of its requests. While Redis is down, ioredis would
@@ -8,8 +9,8 @@ import { Redis } from 'ioredis';
  * request gets its 503 REDIS_UNAVAILABLE within a second or two. Blocking readers (BullMQ's
  * QueueEvents) take a duplicate that waits.
  */
-export function connectApiRedis(url: string): Redis {
-  return new Redis(url, {
+export function connectApiRedis(target: RedisTarget): Redis {
+  return connectRedis(target, {
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 500),

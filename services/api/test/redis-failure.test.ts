@@ -22,7 +22,7 @@ training: {epochs: 1}
 `;
 
 async function appOn(url: string, prefix: string) {
-  const redis = connectApiRedis(url);
+  const redis = connectApiRedis({ kind: 'url', url });
   redis.on('error', () => {}); // the down test's refusals; each request reports its own
   const app = await buildApp({
     redis,

@@ -3,6 +3,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defaultCacheRoot } from '@seedsweep/crater-data';
 import {
+  healthEnvShape,
+  healthOf,
+  logEnvShape,
+  parseEnvironment,
+  redisEnvShape,
+  serviceSettingsOf,
+  type ServiceSettings,
+} from '@seedsweep/service-runtime';
+import {
   KERNELS_ENGINE_CHOICES,
   retiredEngineVariables,
   type KernelsEngineChoice,
@@ -11,13 +20,7 @@ import {
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1024).default(fallback);
 
 export const envSchema = z.object({
-  /** Redis to connect to; credentials in the URL (`redis://user:password@host:6379`), `rediss://` for TLS. */
-  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-  /** Prefix of every Redis key (results, sweeps and BullMQ's); one prefix is one deployment. */
-  SEEDSWEEP_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only')
-    .default('seedsweep'),
+  ...redisEnvShape,
   /** Trials trained at once, each in its own process. @default number of cores */
   WORKER_CONCURRENCY: count(os.availableParallelism()),
   /** After SIGTERM, how long running trials may take to finish before they are cut off. */
@@ -64,17 +67,11 @@ export const envSchema = z.object({
    * is several times faster. Sweeps with `training.engine: tfjs` train on TensorFlow.js.
    */
   SEEDSWEEP_ENGINE: z.enum(KERNELS_ENGINE_CHOICES).default('auto'),
-  /** Port of /healthz and /readyz for container health checks and probes; 0: none. */
-  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
-  /** Address the health endpoints listen on. */
-  HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
-  /** pino log level; logs are JSON lines on stdout. */
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...healthEnvShape,
+  ...logEnvShape,
 });
 
-export interface WorkerEnv {
-  redisUrl: string;
-  prefix: string;
+export interface WorkerEnv extends ServiceSettings {
   concurrency: number;
   graceMs: number;
   maxStalledCount: number;
@@ -91,29 +88,14 @@ export interface WorkerEnv {
   trialScheduling: 'idle' | 'normal';
   engine: KernelsEngineChoice;
   health: { port: number; host: string } | null;
-  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-}
-
-export class EnvError extends Error {
-  readonly code = 'INVALID_ENVIRONMENT';
 }
 
 /** Parsed once at start-up, in main.ts and in each sandboxed trial process. */
 export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
-  // `VAR=` in a compose file or a shell means "not set".
-  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const retired = retiredEngineVariables(set);
-  if (retired) throw new EnvError(retired);
-  const parsed = envSchema.safeParse(set);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env, { retired: retiredEngineVariables });
   const cacheRoot = e.SEEDSWEEP_CACHE_DIR ?? defaultCacheRoot(e.XDG_CACHE_HOME, os.homedir());
   return {
-    redisUrl: e.REDIS_URL,
-    prefix: e.SEEDSWEEP_PREFIX,
+    ...serviceSettingsOf(e, env),
     concurrency: e.WORKER_CONCURRENCY,
     graceMs: e.WORKER_GRACE_SECONDS * 1000,
     maxStalledCount: e.WORKER_MAX_STALLED,
@@ -128,7 +110,6 @@ export function parseEnv(env: NodeJS.ProcessEnv): WorkerEnv {
     trialNice: e.TRIAL_NICE,
     trialScheduling: e.TRIAL_SCHEDULING,
     engine: e.SEEDSWEEP_ENGINE,
-    health: e.HEALTH_PORT > 0 ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : null,
-    logLevel: e.LOG_LEVEL,
+    health: healthOf(e),
   };
 }

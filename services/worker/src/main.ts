@@ -1,17 +1,34 @@
-import { Redis } from 'ioredis';
 import { HealthServer, redisReadiness } from '@seedsweep/health';
 import { pino } from 'pino';
+import {
+  closeRedis,
+  connectRedis,
+  describeRedisTarget,
+  RedisOutageLog,
+  runService,
+  type RunningService,
+} from '@seedsweep/service-runtime';
 import { checkRedisServer, RedisUnfitError, SweepStore } from '@seedsweep/store';
 import { CheckpointDirectory } from './checkpoint-directory.js';
-import { EnvError, parseEnv } from './env.js';
+import { parseEnv, type WorkerEnv } from './env.js';
 import { TrialWorker } from './trial-worker.js';
 
-async function main(): Promise<void> {
+/**
+ * After the grace period, how long cut-off trials have to be handed back to the queue (a few
+ * Redis round trips). Past it the worker exits without telling Redis: their locks lapse and the
+ * stalled-job check gives them to another worker.
+ */
+const HAND_BACK_MS = 10_000;
+
+async function start(): Promise<RunningService> {
   const env = parseEnv(process.env);
   const log = pino({ name: 'worker', level: env.logLevel });
+  const outages = new RedisOutageLog(log);
   // BullMQ needs unlimited retries on its connections; they reconnect after a Redis restart.
-  const connection = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+  const connection = connectRedis(env.redis, { maxRetriesPerRequest: null });
   const subscriber = connection.duplicate();
+  outages.watch(connection, 'commands');
+  outages.watch(subscriber, 'cancellations');
   const report = await checkRedisServer(connection);
   const store = new SweepStore({ redis: connection, prefix: env.prefix });
   const worker = await TrialWorker.start({
@@ -24,6 +41,7 @@ async function main(): Promise<void> {
     lockDurationMs: env.lockDurationMs,
     workerName: env.workerName,
     log,
+    onError: (error) => outages.report(error, 'bullmq worker'),
     // The trial processes name the worker as this process does, in logs and results.
     childEnv: { ...process.env, WORKER_NAME: env.workerName },
     trialSessions: env.trialScheduling === 'idle',
@@ -32,13 +50,12 @@ async function main(): Promise<void> {
     {
       concurrency: env.concurrency,
       prefix: env.prefix,
-      redis: { url: redactUrl(env.redisUrl), ...report },
+      redis: { target: describeRedisTarget(env.redis), ...report },
     },
     'worker ready',
   );
 
   const pruning = env.checkpointMaxAgeMs > 0 ? pruneCheckpoints(env, log) : null;
-
   let stopping = false;
   const health =
     env.health &&
@@ -47,27 +64,28 @@ async function main(): Promise<void> {
       // Not ready while shutting down: no new traffic, though the running trials go on.
       ready: redisReadiness(connection, () => (stopping ? 'shutting down' : null)),
     }));
-  const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting now; running trials will be retried elsewhere');
-      process.exit(1);
-    }
-    stopping = true;
-    log.info({ signal, graceSeconds: env.graceMs / 1000 }, 'stopping: finishing running trials');
-    const outcome = await worker.close(env.graceMs);
-    log.info({ outcome }, 'worker stopped');
-    await health?.close();
-    if (pruning) clearInterval(pruning);
-    subscriber.disconnect();
-    await connection.quit();
-    process.exit(0);
+  return {
+    log,
+    stopDeadlineMs: () => (worker.unfinishedJobs().length > 0 ? env.graceMs : 0) + HAND_BACK_MS,
+    abandoned: () => ({
+      // Their trial processes exit when this one does (they watch their IPC channel).
+      unfinishedJobs: worker.unfinishedJobs(),
+      redisDown: outages.down,
+    }),
+    stop: async () => {
+      stopping = true;
+      log.info({ graceSeconds: env.graceMs / 1000 }, 'finishing running trials');
+      const outcome = await worker.close(env.graceMs);
+      log.info({ outcome }, 'worker stopped');
+      await health?.close();
+      if (pruning) clearInterval(pruning);
+      await Promise.all([closeRedis(subscriber), closeRedis(connection)]);
+    },
   };
-  process.on('SIGTERM', (s) => void stop(s));
-  process.on('SIGINT', (s) => void stop(s));
 }
 
 /** At start and hourly: checkpoints are worth keeping while their sweep runs, not for ever. */
-function pruneCheckpoints(env: ReturnType<typeof parseEnv>, log: pino.Logger): NodeJS.Timeout {
+function pruneCheckpoints(env: WorkerEnv, log: pino.Logger): NodeJS.Timeout {
   const directory = new CheckpointDirectory(env.checkpointDir);
   const prune = () =>
     directory
@@ -80,15 +98,4 @@ function pruneCheckpoints(env: ReturnType<typeof parseEnv>, log: pino.Logger): N
   return setInterval(prune, 3_600_000).unref();
 }
 
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof EnvError || error instanceof RedisUnfitError) {
-    process.stderr.write(`worker: ${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`worker: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runService({ name: 'worker', oneLineErrors: [RedisUnfitError], start });

@@ -5,7 +5,6 @@
  */
 import os from 'node:os';
 import type { SandboxedJob } from 'bullmq';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import {
   trialJobId,
@@ -14,6 +13,7 @@ import {
   type TrialJobResult,
   type TrialProgress,
 } from '@seedsweep/queue';
+import { connectRedis, RedisOutageLog } from '@seedsweep/service-runtime';
 import { SweepStore } from '@seedsweep/store';
 import { parseEnv } from './env.js';
 import { CheckpointDirectory } from './checkpoint-directory.js';
@@ -40,7 +40,8 @@ async function createRunner(): Promise<TrialRunner> {
   });
   lowerPriority(env.trialNice);
   if (env.trialScheduling === 'idle') await scheduleIdle(log);
-  const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(env.redis, { maxRetriesPerRequest: null });
+  new RedisOutageLog(log).watch(redis, 'trial');
   return new TrialRunner({
     store: new SweepStore({ redis, prefix: env.prefix }),
     regions: new RegionData(env),

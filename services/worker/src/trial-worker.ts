@@ -28,6 +28,8 @@ export interface TrialWorkerOptions {
   /** Recorded with the failures this worker writes. */
   workerName: string;
   log: Logger;
+  /** Where BullMQ's errors go: a lost connection is logged once per outage there. */
+  onError?: (error: Error) => void;
   /**
    * The environment of the sandboxed trial processes, which parse it as main.ts does (they are
    * entry points of their own): Redis, prefix, dataset and cache locations.
@@ -57,6 +59,8 @@ const TRIAL_PROCESS_NODE_FLAGS = ['--max-semi-space-size=2'];
  */
 export class TrialWorker {
   private unsubscribe: (() => Promise<void>) | undefined;
+  /** Jobs taken and not yet reported back to Redis: what stopping now would leave behind. */
+  private readonly running = new Set<string>();
 
   private constructor(
     private readonly worker: Worker<TrialJobData, TrialJobResult>,
@@ -120,12 +124,19 @@ export class TrialWorker {
     return 'cut-off';
   }
 
+  /** Job ids taken and not yet completed or failed in Redis. */
+  unfinishedJobs(): string[] {
+    return [...this.running];
+  }
+
   private listen(): void {
     const { log } = this.options;
-    this.worker.on('active', (job) =>
-      log.info({ jobId: job.id, attempt: job.attemptsMade + 1 }, 'trial started'),
-    );
-    this.worker.on('completed', (job, result) =>
+    this.worker.on('active', (job) => {
+      if (job.id) this.running.add(job.id);
+      log.info({ jobId: job.id, attempt: job.attemptsMade + 1 }, 'trial started');
+    });
+    this.worker.on('completed', (job, result) => {
+      if (job.id) this.running.delete(job.id);
       log.info(
         {
           jobId: job.id,
@@ -134,12 +145,16 @@ export class TrialWorker {
           skipped: result.skipped,
         },
         'trial finished',
-      ),
-    );
+      );
+    });
     this.worker.on('failed', (job, error) => {
+      if (job?.id) this.running.delete(job.id);
       if (job) void this.recordIfFinal(job, error);
     });
-    this.worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+    const { onError } = this.options;
+    this.worker.on('error', (error) =>
+      onError ? onError(error) : log.error({ err: error }, 'worker error'),
+    );
   }
 
   /** Only a job that will not run again is a failed trial; a retry or a cancellation is not. */
