@@ -135,6 +135,28 @@ describe('Idempotency-Key', () => {
       'IDEMPOTENCY_KEY_REUSED',
     );
   });
+
+  it('refuses a malformed key before writing anything; a dry run ignores the key', async () => {
+    const before = await keysUnderPrefix();
+    for (const bad of ['has space', 'x'.repeat(201), '']) {
+      const problem = expectProblem(
+        await post(good.replace('name: ok', 'name: bad-key'), 'application/yaml', {
+          'idempotency-key': bad,
+        }),
+        400,
+        'INVALID_REQUEST',
+      );
+      expect(problem.detail).toBe('Idempotency-Key must be 1-200 visible ASCII characters');
+    }
+    const dryRun = await app.inject({
+      method: 'POST',
+      url: '/v1/sweeps?dryRun=true',
+      headers: { 'content-type': 'application/yaml', 'idempotency-key': 'has space' },
+      payload: good,
+    });
+    expect(dryRun.statusCode).toBe(200);
+    expect(await keysUnderPrefix()).toBe(before);
+  });
 });
 
 describe('reading sweeps', () => {

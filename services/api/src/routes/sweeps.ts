@@ -16,6 +16,7 @@ import {
   type SweepFormat,
 } from '@seedsweep/sweep-spec';
 import { ApiError } from '../errors/index.js';
+import { idempotencyKeyHeaders, idempotencyKeyOf, markReplayed } from './idempotency-key.js';
 import { sweepParams } from './sweep-params.js';
 
 const JSON_TYPES = ['application/json'];
@@ -85,12 +86,7 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
         description:
           'With `dryRun=true`, validates and plans the sweep without writing anything and answers 200 with what it would cost here: its trials and groups, how many are stored, how many RandomOut trials are derived from or resumed after a stored baseline (or unknown while their baseline is not done), epochs, core-hours and wall time (ranges over the unknown trials) for `workers` workers of `concurrency` trials at a time. An Idempotency-Key is ignored.',
         querystring: planQuery,
-        headers: z.object({
-          'idempotency-key': z
-            .string()
-            .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters')
-            .optional(),
-        }),
+        headers: idempotencyKeyHeaders,
         body: sweepDefinitionSchema,
         response: {
           200: z.union([submitResponseSchema, planResponseSchema]),
@@ -129,17 +125,11 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
       if (workers !== undefined || concurrency !== undefined) {
         throw new ApiError('INVALID_REQUEST', 'workers and concurrency apply to a dry run only');
       }
-      const key = request.headers['idempotency-key'];
-      if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-        throw new ApiError(
-          'INVALID_REQUEST',
-          'Idempotency-Key must be 1-200 visible ASCII characters',
-        );
-      }
+      const key = idempotencyKeyOf(request.headers);
       const { response, replayed } = await app.seedsweep.submitter
         .submit(body.text, body.format, key)
         .catch(locatedIn(body.text));
-      if (replayed) reply.header('idempotent-replayed', 'true');
+      markReplayed(reply, replayed);
       return reply
         .status(replayed ? 200 : 201)
         .header('location', `/v1/sweeps/${response.id}`)
