@@ -5,6 +5,3 @@ export const ABORT_REASONS = {
   /** This worker is shutting down past its grace period: fail so that another worker retries. */
   shutdown: 'shutdown',
 } as const;
-
-/** How a cancelled trial's failure message starts, so the worker does not record it as failed. */
-export const CANCELLED_PREFIX = 'cancelled';

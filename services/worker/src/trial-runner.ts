@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DelayedError, UnrecoverableError } from 'bullmq';
+import { DelayedError } from 'bullmq';
 import type { Logger } from 'pino';
 import { trialJobDataShape, type TrialJobResult, type TrialProgress } from '@seedsweep/queue';
 import {
@@ -10,26 +10,29 @@ import {
   type SweepStore,
   type TrialRecord,
 } from '@seedsweep/store';
-import { randomOutVariants, trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
+import { trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
 import {
-  dependentsNeed,
-  firstPossibleFiring,
   InvalidCheckpointError,
   InvalidTrainConfigError,
-  parseTrainConfig,
   selectEngine,
   train,
   TRAINER_VERSION,
   TrainingAbortedError,
   type CheckpointPolicy,
-  type TrainCheckpoint,
-  type TrainConfig,
   type TrainResult,
 } from '@seedsweep/trainer';
 import type { KernelsEngineChoice } from '@seedsweep/trainer/config';
-import { ABORT_REASONS, CANCELLED_PREFIX } from './abort-reasons.js';
+import { ABORT_REASONS } from './abort-reasons.js';
 import type { CheckpointDirectory } from './checkpoint-directory.js';
+import { CheckpointPlan, type BaselineAhead, type Resume } from './checkpoint-plan.js';
+import {
+  RedisRefusalError,
+  TRIAL_FAILURE_CODES,
+  TrialInterruptedError,
+  UnrecoverableTrialError,
+} from './errors/index.js';
 import type { RegionData } from './region-data.js';
+import { trainedRecord } from './trained-record.js';
 
 /** The parts of a BullMQ job (sandboxed or not) a trial needs. */
 export interface TrialJobHandle {
@@ -72,12 +75,23 @@ const FULL_REDIS_RETRY_MS = [1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60, 60, 60, 60,
   (s) => s * 1000,
 );
 
+/** A region's prepared data, as the trainer takes it. */
+type TrainingData = Parameters<typeof train>[1];
+
 /**
  * Trains one trial and writes its result once. A payload that cannot be right (bad shape, a key
  * that is not its spec's hash, another trainer version) fails for good: retrying cannot fix it.
  */
 export class TrialRunner {
-  constructor(private readonly options: TrialRunnerOptions) {}
+  private readonly plan: CheckpointPlan;
+
+  constructor(private readonly options: TrialRunnerOptions) {
+    this.plan = new CheckpointPlan({
+      store: options.store,
+      log: options.log,
+      ...(options.checkpoints && { directory: options.checkpoints }),
+    });
+  }
 
   async run(job: TrialJobHandle, signal?: AbortSignal): Promise<TrialJobResult> {
     const { key, spec } = this.validate(job.data);
@@ -92,27 +106,15 @@ export class TrialRunner {
       ({ resume, ahead } = fromBaseline);
     }
 
-    const data = await this.options.regions
-      .load(spec.region, spec.dataset, spec.dataset.identity)
-      .catch((error: unknown) => {
-        // An option the data cannot be prepared with fails the same way everywhere: at once.
-        const code = failureCodeOf(error);
-        if (failureClassOf(code) === 'trial') throw unrecoverable(code!, (error as Error).message);
-        throw error;
-      });
-    if (data.identityHash !== spec.dataset.identity) {
-      throw unrecoverable(
-        'DATASET_MISMATCH',
-        `the trial wants dataset ${spec.dataset.identity}, this worker prepares ${data.identityHash}`,
-      );
-    }
+    const data = await this.load(spec);
     await selectEngine(spec.numerics === 'tfjs' ? 'tfjs' : (this.options.engine ?? 'auto'));
     const attempt = job.attemptsMade + 1;
-    const checkpoints = ahead
-      ? await this.siblingCheckpoints(ahead, spec, resume?.checkpoint.epoch ?? 0)
-      : spec.train.randomout
-        ? undefined
-        : await this.baselineCheckpoints(key, spec);
+    const checkpoints = await this.plan.savesFor(
+      key,
+      spec.train,
+      ahead,
+      resume?.checkpoint.epoch ?? 0,
+    );
     this.options.log.info(
       { key, attempt, ...(resume && { resumeFromEpoch: resume.checkpoint.epoch }) },
       'training started',
@@ -130,7 +132,12 @@ export class TrialRunner {
       resume = null;
       result = await this.train(spec, data, job, signal, { resume, checkpoints });
     }
-    const record = this.record(key, result, data.test.y, attempt, resume);
+    const record = trainedRecord(key, result, data.test.y, {
+      worker: this.options.workerName,
+      attempt,
+      finishedAt: new Date().toISOString(),
+      resumedFrom: resume && { key: resume.baselineKey, epoch: resume.checkpoint.epoch },
+    });
     const written = await this.write(record);
     this.logWrite(key, written, false);
     return { key, written, skipped: false, testAccuracy: result.testAccuracy };
@@ -159,11 +166,8 @@ export class TrialRunner {
       }
       return { resume: null, ahead: null };
     }
-    const firing = firstPossibleFiring(spec.train, baseline);
-    if (firing !== null) {
-      const resume = await this.checkpointOf(baselineKey, firing);
-      return { resume, ahead: { key: baselineKey, record: baseline, firing } };
-    }
+    const ahead = this.plan.ahead(baselineKey, baseline, spec.train);
+    if (ahead) return { resume: await this.plan.resumeFrom(ahead), ahead };
     const record: TrialRecord = {
       ...baseline,
       key,
@@ -178,87 +182,22 @@ export class TrialRunner {
     return { derived: { key, written, skipped: false, testAccuracy: record.testAccuracy } };
   }
 
-  private async checkpointOf(baselineKey: string, epoch: number): Promise<Resume | null> {
-    const directory = this.options.checkpoints;
-    if (!directory || epoch === 0) return null;
-    const checkpoint = await directory.latest(baselineKey, epoch, (file, error) =>
-      this.options.log.warn({ file, reason: error.reason }, 'unreadable checkpoint skipped'),
-    );
-    return checkpoint && { baselineKey, checkpoint };
-  }
-
-  /**
-   * A baseline keeps the start of each epoch where a RandomOut trial of a sweep that includes it
-   * could first fire.
-   */
-  private async baselineCheckpoints(
-    key: string,
-    spec: TrialSpec,
-  ): Promise<CheckpointPolicy | undefined> {
-    const dependents = await this.dependentsOf(key, spec.train);
-    if (dependents.length === 0) return undefined;
-    return this.checkpointsOf(key, dependentsNeed(dependents));
-  }
-
-  /**
-   * A RandomOut trial is its baseline until the epoch it could first fire in, so while it trains
-   * there it keeps the baseline's checkpoints its siblings need and nobody has written: a
-   * baseline finished before a sweep with these settings arrived kept none for them.
-   */
-  private async siblingCheckpoints(
-    ahead: BaselineAhead,
-    spec: TrialSpec,
-    resumedAt: number,
-  ): Promise<CheckpointPolicy | undefined> {
-    const baselineTrain = { ...spec.train, randomout: null };
-    const needed = new Set<number>();
-    for (const sibling of await this.dependentsOf(ahead.key, baselineTrain)) {
-      const epoch = firstPossibleFiring(sibling, ahead.record);
-      if (epoch !== null && epoch > resumedAt && epoch <= ahead.firing) needed.add(epoch);
+  private async load(spec: TrialSpec): Promise<TrainingData> {
+    const data = await this.options.regions
+      .load(spec.region, spec.dataset, spec.dataset.identity)
+      .catch((error: unknown) => {
+        // An option the data cannot be prepared with fails the same way everywhere: at once.
+        const code = failureCodeOf(error);
+        if (failureClassOf(code) !== 'trial') throw error;
+        throw new UnrecoverableTrialError(code!, (error as Error).message);
+      });
+    if (data.identityHash !== spec.dataset.identity) {
+      throw new UnrecoverableTrialError(
+        TRIAL_FAILURE_CODES.datasetMismatch,
+        `the trial wants dataset ${spec.dataset.identity}, this worker prepares ${data.identityHash}`,
+      );
     }
-    const present = new Set(await this.options.checkpoints?.epochs(ahead.key));
-    for (const epoch of present) needed.delete(epoch);
-    if (needed.size === 0) return undefined;
-    return this.checkpointsOf(ahead.key, (epoch) => needed.has(epoch));
-  }
-
-  /**
-   * The RandomOut settings run against a baseline, from the definitions of the sweeps that
-   * include it (each holds every RandomOut setting run against each of its baselines).
-   */
-  private async dependentsOf(baselineKey: string, train: TrainConfig): Promise<TrainConfig[]> {
-    if (!this.options.checkpoints) return [];
-    const dependents = new Map<string, TrainConfig>();
-    for (const id of await this.options.store.sweepsOf(baselineKey)) {
-      const sweep = await this.options.store.getSweep(id);
-      for (const randomout of sweep ? randomOutVariants(sweep.definition) : []) {
-        const config = parseTrainConfig({ ...train, randomout });
-        dependents.set(JSON.stringify(config.randomout), config);
-      }
-    }
-    return [...dependents.values()];
-  }
-
-  /** Saves into the baseline's checkpoints; a failed save costs trials their head start, not this one its result. */
-  private checkpointsOf(
-    baselineKey: string,
-    wants: CheckpointPolicy['wants'],
-  ): CheckpointPolicy | undefined {
-    const directory = this.options.checkpoints;
-    if (!directory) return undefined;
-    return {
-      wants,
-      save: async (checkpoint) => {
-        try {
-          await directory.save(baselineKey, checkpoint);
-        } catch (error) {
-          this.options.log.warn(
-            { key: baselineKey, epoch: checkpoint.epoch, err: error },
-            'checkpoint not written: its trials will train from the start',
-          );
-        }
-      },
-    };
+    return data;
   }
 
   private async write(record: TrialRecord): Promise<boolean> {
@@ -267,7 +206,7 @@ export class TrialRunner {
       try {
         return await this.options.store.writeResult(record);
       } catch (error) {
-        if (!isRedisOutOfMemory(error) || i >= pauses.length) throw withRedisCode(error);
+        if (!isRedisOutOfMemory(error) || i >= pauses.length) throw withRefusalCode(error);
         this.options.log.warn(
           { key: record.key, retryInMs: pauses[i] },
           'Redis is full: holding the result until it has room',
@@ -287,8 +226,8 @@ export class TrialRunner {
     const shape = trialJobDataShape.safeParse(data);
     if (!shape.success) {
       const issue = shape.error.issues[0]!;
-      throw unrecoverable(
-        'INVALID_JOB',
+      throw new UnrecoverableTrialError(
+        TRIAL_FAILURE_CODES.invalidJob,
         `invalid job data: ${issue.path.join('.')}: ${issue.message}`,
       );
     }
@@ -297,17 +236,20 @@ export class TrialRunner {
     try {
       computed = trialKey(spec);
     } catch (error) {
-      throw unrecoverable('INVALID_JOB', `invalid trial spec: ${(error as Error).message}`);
+      throw new UnrecoverableTrialError(
+        TRIAL_FAILURE_CODES.invalidJob,
+        `invalid trial spec: ${(error as Error).message}`,
+      );
     }
     if (computed !== shape.data.key) {
-      throw unrecoverable(
-        'INVALID_JOB',
+      throw new UnrecoverableTrialError(
+        TRIAL_FAILURE_CODES.invalidJob,
         `the job's key ${shape.data.key} is not its spec's (${computed})`,
       );
     }
     if (spec.trainerVersion !== TRAINER_VERSION) {
-      throw unrecoverable(
-        'TRAINER_MISMATCH',
+      throw new UnrecoverableTrialError(
+        TRIAL_FAILURE_CODES.trainerMismatch,
         `the trial needs trainer version ${spec.trainerVersion}; this worker runs ${TRAINER_VERSION}`,
       );
     }
@@ -316,7 +258,7 @@ export class TrialRunner {
 
   private async train(
     spec: TrialSpec,
-    data: Parameters<typeof train>[1],
+    data: TrainingData,
     job: TrialJobHandle,
     signal: AbortSignal | undefined,
     from: { resume: Resume | null; checkpoints: CheckpointPolicy | undefined },
@@ -339,78 +281,33 @@ export class TrialRunner {
         },
       });
     } catch (error) {
-      if (error instanceof InvalidTrainConfigError) throw unrecoverable(error.code, error.message);
-      if (error instanceof TrainingAbortedError && signal?.reason === ABORT_REASONS.cancelled) {
-        throw new UnrecoverableError(`${CANCELLED_PREFIX}: no live sweep needs this trial`);
-      }
-      if (error instanceof TrainingAbortedError) {
-        throw new Error(`interrupted (${String(signal?.reason)}); another worker will retry it`);
-      }
-      throw error;
+      throw asTrialFailure(error, signal);
     }
-  }
-
-  private record(
-    key: string,
-    result: TrainResult,
-    labels: Uint8Array,
-    attempt: number,
-    resume: Resume | null,
-  ): TrialRecord {
-    let craters = 0;
-    for (const label of labels) craters += label;
-    const majority = Math.max(craters, labels.length - craters);
-    return {
-      key,
-      testAccuracy: result.testAccuracy,
-      majorityRate: labels.length > 0 ? majority / labels.length : 0,
-      testCount: labels.length,
-      trainLoss: result.trainLoss,
-      epochsRun: result.epochsRun,
-      diverged: result.diverged,
-      divergedAtEpoch: result.divergedAtEpoch,
-      reinitializations: result.reinitializations,
-      minAbsCgn: result.minAbsCgn,
-      minAbsSumCgn: result.minAbsSumCgn,
-      weightsHash: result.weightsHash,
-      engine: result.engine,
-      numerics: result.numerics,
-      codePath: result.codePath,
-      versions: result.versions,
-      durationMs: result.durationMs,
-      worker: this.options.workerName,
-      attempt,
-      finishedAt: new Date().toISOString(),
-      resumedFrom: resume && { key: resume.baselineKey, epoch: resume.checkpoint.epoch },
-    };
   }
 }
 
 /**
- * A failure BullMQ does not retry, with a stable code: the code crosses the sandbox's process
- * boundary (BullMQ copies an error's own properties), and the worker classifies the failure by
- * it (the store's failureClassOf).
+ * What a failed training run means for the job: an invalid configuration fails for good; an
+ * abort is a cancellation (for good, and no failure at all) or a shutdown (retried elsewhere).
  */
-function unrecoverable(code: string, message: string): UnrecoverableError {
-  return Object.assign(new UnrecoverableError(message), { code });
+function asTrialFailure(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (error instanceof InvalidTrainConfigError) {
+    return new UnrecoverableTrialError(error.code, error.message);
+  }
+  if (!(error instanceof TrainingAbortedError)) return error;
+  if (signal?.reason === ABORT_REASONS.cancelled) {
+    // The message reads as it always has: BullMQ keeps it as the job's failedReason.
+    return new UnrecoverableTrialError(
+      TRIAL_FAILURE_CODES.cancelled,
+      'cancelled: no live sweep needs this trial',
+    );
+  }
+  return new TrialInterruptedError(String(signal?.reason));
 }
 
 /** Redis refusing a write (full, or a read-only replica) as an error with a stable code. */
-function withRedisCode(error: unknown): unknown {
+function withRefusalCode(error: unknown): unknown {
   const code = redisRefusalCode(error);
   if (code === null || !(error instanceof Error)) return error;
-  return Object.assign(new Error(error.message, { cause: error }), { code });
-}
-
-/** A finished baseline, and the epoch the RandomOut trial at hand could first fire in. */
-interface BaselineAhead {
-  key: string;
-  record: TrialRecord;
-  firing: number;
-}
-
-/** A baseline's checkpoint a RandomOut trial continues from. */
-interface Resume {
-  baselineKey: string;
-  checkpoint: TrainCheckpoint;
+  return new RedisRefusalError(code, error);
 }

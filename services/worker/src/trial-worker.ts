@@ -11,7 +11,8 @@ import {
   type TrialJobResult,
 } from '@seedsweep/queue';
 import { failureClassOf, failureCodeOf, oneLineReason, type SweepStore } from '@seedsweep/store';
-import { ABORT_REASONS, CANCELLED_PREFIX } from './abort-reasons.js';
+import { ABORT_REASONS } from './abort-reasons.js';
+import { isCancellation } from './errors/index.js';
 
 export const TRIAL_PROCESSOR_FILE = fileURLToPath(new URL('./trial-processor.js', import.meta.url));
 
@@ -162,7 +163,8 @@ export class TrialWorker {
     const { log, store } = this.options;
     try {
       const state = await job.getState();
-      if (error.message.startsWith(CANCELLED_PREFIX)) return;
+      // By its code: from the sandboxed process the error comes back a plain Error.
+      if (isCancellation(error)) return;
       const code = failureCodeOf(error);
       const failureClass = failureClassOf(code);
       const reason = oneLineReason(error.message);

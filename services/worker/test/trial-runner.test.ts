@@ -4,8 +4,9 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { TrialProgress } from '@seedsweep/queue';
 import { deleteKeys, uniquePrefix } from '@seedsweep/redis-fixture';
-import { SweepStore } from '@seedsweep/store';
+import { failureCodeOf, SweepStore } from '@seedsweep/store';
 import { parseSweepDefinition, planSweep } from '@seedsweep/sweep-spec';
+import { isCancellation, TrialInterruptedError } from '../src/errors/index.js';
 import { RegionData } from '../src/region-data.js';
 import { TrialRunner } from '../src/trial-runner.js';
 
@@ -72,6 +73,31 @@ describe('TrialRunner', () => {
       testCount: 611,
     });
     expect(stored!.majorityRate).toBeCloseTo(382 / 611, 10);
+    // The stored JSON's key order is the one records have always had.
+    expect(Object.keys(stored!)).toEqual([
+      'key',
+      'testAccuracy',
+      'majorityRate',
+      'testCount',
+      'trainLoss',
+      'epochsRun',
+      'diverged',
+      'divergedAtEpoch',
+      'reinitializations',
+      'minAbsCgn',
+      'minAbsSumCgn',
+      'weightsHash',
+      'engine',
+      'numerics',
+      'codePath',
+      'versions',
+      'durationMs',
+      'worker',
+      'attempt',
+      'finishedAt',
+      'resumedFrom',
+    ]);
+    expect(stored).toMatchObject({ worker: 'test', attempt: 1, resumedFrom: null });
 
     const second = job({ key: trial!.key, spec: trial!.spec });
     expect(await runner.run(second.handle)).toMatchObject({
@@ -91,6 +117,9 @@ describe('TrialRunner', () => {
     for (const [data, message] of cases) {
       const error = await runner.run(job(data).handle).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnrecoverableError);
+      // BullMQ reads the name across the sandbox's boundary; the worker reads the code.
+      expect(error).toMatchObject({ name: 'UnrecoverableError', code: 'INVALID_JOB' });
+      expect(error).toMatchObject({ retryable: false });
       expect((error as Error).message).toMatch(message);
     }
     const otherVersion = { ...trial!.spec, trainerVersion: '0' };
@@ -99,7 +128,48 @@ describe('TrialRunner', () => {
       .run(job({ key: trialKey(otherVersion), spec: otherVersion }).handle)
       .catch((e) => e);
     expect(error).toBeInstanceOf(UnrecoverableError);
+    expect(error).toMatchObject({ code: 'TRAINER_MISMATCH', retryable: false });
     expect((error as Error).message).toContain('trainer version 0');
+  });
+
+  it('a cancelled trial fails for good as a cancellation, a shut-down one to be retried, neither written', async () => {
+    // The baseline of a sweep of its own: a trial with no result.
+    const [other] = planSweep(
+      parseSweepDefinition({
+        name: 'runner',
+        regions: ['East'],
+        seeds: [7],
+        randomout: { tau: [10], activePercent: [50] },
+        training: { epochs: 2 },
+      }),
+    ).trials;
+    expect(other!.spec.train.randomout).toBeNull();
+    const data = { key: other!.key, spec: other!.spec };
+    const cancelled = await runner
+      .run(job(data).handle, AbortSignal.abort('cancelled'))
+      .catch((e: unknown) => e);
+    expect(cancelled).toBeInstanceOf(UnrecoverableError);
+    expect(cancelled).toMatchObject({
+      name: 'UnrecoverableError',
+      code: 'TRIAL_CANCELLED',
+      retryable: false,
+      message: 'cancelled: no live sweep needs this trial',
+    });
+    expect(isCancellation(cancelled)).toBe(true);
+
+    const interrupted = await runner
+      .run(job(data).handle, AbortSignal.abort('shutdown'))
+      .catch((e: unknown) => e);
+    expect(interrupted).toBeInstanceOf(TrialInterruptedError);
+    expect(interrupted).not.toBeInstanceOf(UnrecoverableError);
+    expect(interrupted).toMatchObject({
+      retryable: true,
+      message: 'interrupted (shutdown); another worker will retry it',
+    });
+    expect(isCancellation(interrupted)).toBe(false);
+    // Recorded, should it run out of attempts, with no code, as it always was.
+    expect(failureCodeOf(interrupted)).toBeNull();
+    expect(await store.getResult(other!.key)).toBeNull();
   });
 
   it('a RandomOut trial waits while its baseline is queued, then takes its result if no check could fire', async () => {
