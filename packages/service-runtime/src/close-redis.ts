@@ -13,8 +13,12 @@ export async function closeRedis(client: Redis, timeoutMs = 1_000): Promise<void
     () => true,
     () => true,
   );
-  if (client.status === 'ready') client.quit().catch(() => {});
-  else client.disconnect();
+  if (client.status !== 'ready') {
+    // Reconnecting: this cancels the next attempt; there is no socket whose end to wait for.
+    client.disconnect();
+    return;
+  }
+  client.quit().catch(() => {});
   if (await within(ended, timeoutMs)) return;
   client.disconnect();
   await within(ended, timeoutMs);

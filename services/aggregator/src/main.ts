@@ -68,9 +68,14 @@ async function start(): Promise<RunningService> {
     stop: async () => {
       stopping = true;
       await health?.close();
-      await schedule.close();
-      await aggregator.close();
-      await queue.close();
+      const closing = (async () => {
+        await schedule.close();
+        await aggregator.close();
+        await queue.close();
+      })();
+      // Each close waits for its Redis commands; with Redis unreachable they would wait for the
+      // outage to end, and nothing of the aggregator's needs finishing.
+      if (!outages.down) await closing;
       await Promise.all([closeRedis(reader), closeRedis(redis)]);
     },
   };

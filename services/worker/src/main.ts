@@ -75,8 +75,14 @@ async function start(): Promise<RunningService> {
     stop: async () => {
       stopping = true;
       log.info({ graceSeconds: env.graceMs / 1000 }, 'finishing running trials');
-      const outcome = await worker.close(env.graceMs);
-      log.info({ outcome }, 'worker stopped');
+      const closing = worker.close(env.graceMs);
+      // BullMQ's close waits for Redis (taskforcesh/bullmq#4656); with no trial to finish and no
+      // Redis to tell, there is nothing to wait for.
+      if (worker.unfinishedJobs().length === 0 && outages.down) {
+        log.info('no trial running and Redis unreachable: not waiting for the queue');
+        return;
+      }
+      log.info({ outcome: await closing }, 'worker stopped');
       await health?.close();
       if (pruning) clearInterval(pruning);
       await Promise.all([closeRedis(subscriber), closeRedis(connection)]);
