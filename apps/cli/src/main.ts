@@ -122,50 +122,32 @@ const commands: Command[] = [
   {
     path: ['bench', 'trainer'],
     summary: 'seconds per West epoch per engine, against PyTorch and the core peak',
-    load: async () => {
-      const m = await import('./commands/bench-trainer.js');
-      return { help: m.benchTrainerHelp, run: m.benchTrainer };
-    },
+    load: async () => (await import('./commands/bench.js')).benchCommand('trainer'),
   },
   {
     path: ['bench', 'workers'],
     summary: 'trials per hour of 1 and 2 workers, and RSS per trial',
-    load: async () => {
-      const m = await import('./commands/bench-workers.js');
-      return { help: m.benchWorkersHelp, run: m.benchWorkers };
-    },
+    load: async () => (await import('./commands/bench.js')).benchCommand('workers'),
   },
   {
     path: ['bench', 'api'],
     summary: 'a 100,000-trial submission, and the grid under 100 clients',
-    load: async () => {
-      const m = await import('./commands/bench-api.js');
-      return { help: m.benchApiHelp, run: m.benchApi };
-    },
+    load: async () => (await import('./commands/bench.js')).benchCommand('api'),
   },
   {
     path: ['bench', 'engines'],
     summary: 'the same seeds on the kernels and on tfjs: do their accuracies agree?',
-    load: async () => {
-      const m = await import('./commands/bench-engines.js');
-      return { help: m.benchEnginesHelp, run: m.benchEngines };
-    },
+    load: async () => (await import('./commands/bench.js')).benchCommand('engines'),
   },
   {
     path: ['bench', 'sweep'],
     summary: 'a sweep cut short: trainings and core-seconds against the naive count',
-    load: async () => {
-      const m = await import('./commands/bench-sweep.js');
-      return { help: m.benchSweepHelp, run: m.benchSweep };
-    },
+    load: async () => (await import('./commands/bench.js')).benchCommand('sweep'),
   },
   {
     path: ['bench'],
     summary: 'every benchmark: trainer, workers, api (one JSON with --out)',
-    load: async () => {
-      const m = await import('./commands/bench-all.js');
-      return { help: m.benchAllHelp, run: m.benchAll };
-    },
+    load: async () => (await import('./commands/bench.js')).benchCommand('all'),
   },
 ];
 

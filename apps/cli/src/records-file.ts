@@ -6,7 +6,7 @@ import {
   RecordsFormatError,
   type RecordsHeader,
 } from '@seedsweep/api-contract';
-import { fileReadReason } from './file-read-reason.js';
+import { fileReadReason } from '@seedsweep/command-line';
 import { RecordsFileError } from './records-file-error.js';
 import { UsageError } from './usage-error.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileReadReason } from '@seedsweep/command-line';
 import type { SweepFormat } from './api-client.js';
-import { fileReadReason } from './file-read-reason.js';
 import { UsageError } from './usage-error.js';
 
 const FORMAT_OF_EXTENSION: Record<string, SweepFormat> = {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
+import { choiceFlag } from '@seedsweep/command-line';
 import { ApiClient } from '../api-client.js';
 import type { CommandContext } from '../command.js';
-import { choiceFlag } from '../flags.js';
 import { GRID_METRICS, renderGrid } from '../grid-table.js';
 import { formatTime } from '../number-format.js';
 import { sweepIdArgument } from '../sweep-id.js';

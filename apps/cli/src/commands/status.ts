@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
+import { integerFlag } from '@seedsweep/command-line';
 import { ApiClient } from '../api-client.js';
 import type { SweepStatus } from '../api-types.js';
 import type { CommandContext, CommandResult } from '../command.js';
-import { integerFlag } from '../flags.js';
 import { formatDuration, formatTime } from '../number-format.js';
 import { failureLines } from '../failure-report.js';
 import { checkSweepId } from '../sweep-id.js';

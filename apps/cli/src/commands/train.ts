@@ -1,4 +1,11 @@
 import { parseArgs } from 'node:util';
+import {
+  choiceFlag,
+  createProgress,
+  integerFlag,
+  numberFlag,
+  numberPairFlag,
+} from '@seedsweep/command-line';
 import { INPUT_SCALES, REGIONS, type RegionName } from '@seedsweep/crater-data';
 import {
   ENGINE_CHOICES,
@@ -11,8 +18,6 @@ import {
 } from '@seedsweep/trainer';
 import type { CommandContext } from '../command.js';
 import { loadPreparedRegion } from '../dataset.js';
-import { choiceFlag, integerFlag, numberFlag, numberPairFlag } from '../flags.js';
-import { createProgress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 
 export const trainHelp = `Usage: seedsweep train --region <West|Center|East> [options]

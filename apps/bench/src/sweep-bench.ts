@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { fileReadReason, UsageError } from '@seedsweep/command-line';
 import { SweepStore, type TrialRecord } from '@seedsweep/store';
 import {
   describeTrial,
@@ -11,58 +11,75 @@ import {
   planSweep,
   trialKey,
   type SweepDefinition,
+  type SweepFormat,
   type Trial,
 } from '@seedsweep/sweep-spec';
 import { selectEngine, train, TRAINER_VERSION } from '@seedsweep/trainer';
-import { ApiClient } from '../api-client.js';
-import type { CommandContext, CommandResult } from '../command.js';
-import { loadPreparedRegion } from '../dataset.js';
-import { integerFlag } from '../flags.js';
-import { createProgress } from '../progress.js';
-import { readSweepFile } from '../sweep-file.js';
+import { submitSweep } from './api-requests.js';
 import { BenchStack } from './bench-stack.js';
+import { progressOf, type BenchContext } from './context.js';
+import { loadPreparedRegion } from './dataset.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export const benchSweepHelp = `Usage: seedsweep bench sweep [options]
+/** The flags of `seedsweep bench sweep`. */
+export interface SweepBenchOptions {
+  /** The sweep (.yaml, .yml or .json); default examples/paper-fig3-standardised.yaml. */
+  file?: string | undefined;
+  /** Cut to seeds 0..N-1; default 5. */
+  seeds?: number | undefined;
+  /** And to N epochs; default 30. */
+  epochs?: number | undefined;
+  /** Worker processes, one trial at a time each; default 2. */
+  workers?: number | undefined;
+  /** Resumed and derived trials each to train again from the start and compare; default 2. */
+  verify?: number | undefined;
+}
 
-Runs a sweep through the API, the aggregator and workers of its own (a Redis of its own too) and
-counts what was really trained against the naive count, every trial trained from the start:
-trials trained in full, resumed from their baseline's checkpoint, or taken from their baseline;
-epochs and training core-seconds. The naive core-seconds price each RandomOut trial at its
-baseline's training time.
+/** `seedsweep bench sweep --json`. */
+export interface SweepBenchReport extends Tally {
+  benchmark: 'sweep';
+  sweep: string;
+  seeds: number;
+  epochs: number;
+  workers: number;
+  cores: number;
+  wallSeconds: number;
+  verified: Verified;
+  measuredAt: string;
+}
 
-  --file F       the sweep (default examples/paper-fig3-standardised.yaml)
-  --seeds N      cut it to seeds 0..N-1 (default 5)
-  --epochs N     and to N epochs (default 30)
-  --workers N    worker processes, one trial at a time each (default 2)
-  --verify N     then train up to N resumed and N derived trials from the start, here, and
-                 check that each result is the same bit for bit (default 2; 0: none)
-  --out F        also write the JSON to F
-  --json         print only the JSON`;
+export interface Tally {
+  trials: Record<'total' | 'trained' | 'resumed' | 'derived' | 'failed', number>;
+  epochsTrained: number;
+  naiveEpochs: number;
+  coreSeconds: number;
+  naiveCoreSeconds: number;
+}
 
-/** Exit code 1 when a result trained again from the start differs from the stored one. */
-export async function benchSweep(args: string[], ctx: CommandContext): Promise<CommandResult> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      file: { type: 'string' },
-      seeds: { type: 'string' },
-      epochs: { type: 'string' },
-      workers: { type: 'string' },
-      verify: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  const file = values.file ?? path.join(repoRoot, 'examples/paper-fig3-standardised.yaml');
-  const seeds = integerFlag(values, 'seeds') ?? 5;
-  const epochs = integerFlag(values, 'epochs') ?? 30;
-  const workers = integerFlag(values, 'workers') ?? 2;
-  const verify = values.verify === '0' ? 0 : (integerFlag(values, 'verify') ?? 2);
-  const quiet = values.json === true;
-  const log = quiet ? () => {} : ctx.log;
+export interface Verified {
+  checked: number;
+  identical: number;
+  /** The keys of the trials whose results trained again differ from the stored ones. */
+  differing: string[];
+}
+
+/**
+ * A sweep through the API, the aggregator and workers of the benchmark's own deployment: what
+ * was really trained (in full, resumed from a baseline's checkpoint, or taken from a baseline)
+ * against the naive count, every trial trained from the start. `verified.differing` lists the
+ * results that differ when trained again from the start here.
+ */
+export async function runSweepBenchmark(
+  options: SweepBenchOptions,
+  ctx: BenchContext,
+): Promise<SweepBenchReport> {
+  const file = options.file ?? path.join(repoRoot, 'examples/paper-fig3-standardised.yaml');
+  const seeds = options.seeds ?? 5;
+  const epochs = options.epochs ?? 30;
+  const workers = options.workers ?? 2;
+  const verify = options.verify ?? 2;
+  const log = ctx.log;
 
   const source = await readSweepFile(file);
   const definition: SweepDefinition = {
@@ -72,17 +89,16 @@ export async function benchSweep(args: string[], ctx: CommandContext): Promise<C
   definition.training = { ...definition.training, epochs: [epochs] };
   const plan = planSweep(definition, { trainerVersion: TRAINER_VERSION });
 
-  const stack = await BenchStack.start({ ...ctx, log }, { name: 'sweep', workers });
+  const stack = await BenchStack.start(ctx, { name: 'sweep', workers });
   const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
   const store = new SweepStore({ redis });
-  const progress = createProgress('trials', plan.trials.length, ctx.stderr, quiet);
+  const progress = progressOf(ctx, 'trials', plan.trials.length);
   try {
     log(
       `bench sweep: ${definition.name} cut to ${seeds} seeds and ${epochs} epochs, ${plan.trials.length} trials, ${workers} worker(s)`,
     );
-    const client = new ApiClient({ baseUrl: stack.apiUrl, signal: ctx.signal });
     const started = Date.now();
-    await client.submit(JSON.stringify(definition), 'json');
+    await submitSweep(stack.apiUrl, JSON.stringify(definition), 'json', ctx.signal);
     const keys = plan.trials.map((t) => t.key);
     let outcomes = await store.getOutcomes(keys);
     let reported = -1;
@@ -103,8 +119,8 @@ export async function benchSweep(args: string[], ctx: CommandContext): Promise<C
     progress.stop();
     const records = new Map<string, TrialRecord>();
     outcomes.forEach((o, i) => o.result && records.set(keys[i]!, o.result));
-    const verified = await verifySample(ctx, log, plan.trials, records, verify);
-    const report = {
+    const verified = await verifySample(ctx, plan.trials, records, verify);
+    return {
       benchmark: 'sweep',
       sweep: definition.name,
       seeds,
@@ -116,26 +132,6 @@ export async function benchSweep(args: string[], ctx: CommandContext): Promise<C
       verified,
       measuredAt: new Date().toISOString(),
     };
-    if (values.out) await writeFile(values.out, JSON.stringify(report, null, 2) + '\n');
-    const exitCode = verified.differing.length > 0 ? 1 : 0;
-    if (quiet) {
-      ctx.out(JSON.stringify(report));
-      return exitCode;
-    }
-    const t = report.trials;
-    ctx.out(
-      `trials        ${t.total}: ${t.trained} trained in full, ${t.resumed} resumed from a baseline's checkpoint, ${t.derived} taken from their baseline, ${t.failed} failed`,
-    );
-    ctx.out(
-      `epochs        ${report.epochsTrained} trained of ${report.naiveEpochs} naive (${pct(report.epochsTrained / report.naiveEpochs)})`,
-    );
-    ctx.out(
-      `verified      ${verified.identical} of ${verified.checked} resumed or derived results trained again from the start: identical bit for bit`,
-    );
-    ctx.out(
-      `core-seconds  ${report.coreSeconds.toFixed(0)} of training against ${report.naiveCoreSeconds.toFixed(0)} naive (${pct(report.coreSeconds / report.naiveCoreSeconds)}); ${wallSeconds.toFixed(0)} s on ${workers} worker(s)`,
-    );
-    return exitCode;
   } finally {
     progress.stop();
     redis.disconnect();
@@ -148,12 +144,12 @@ export async function benchSweep(args: string[], ctx: CommandContext): Promise<C
  * this process, and compares: what the shortcut promises is the same result bit for bit.
  */
 async function verifySample(
-  ctx: CommandContext,
-  log: (line: string) => void,
+  ctx: BenchContext,
   trials: readonly Trial[],
   records: Map<string, TrialRecord>,
   perKind: number,
-): Promise<{ checked: number; identical: number; differing: string[] }> {
+): Promise<Verified> {
+  const log = ctx.log;
   const resumed = trials.filter((t) => records.get(t.key)?.resumedFrom).slice(0, perKind);
   const derived = trials.filter((t) => records.get(t.key)?.derivedFrom).slice(0, perKind);
   const sample = [...resumed, ...derived];
@@ -161,8 +157,8 @@ async function verifySample(
   for (const trial of sample) {
     if (ctx.signal.aborted) throw new Error('interrupted');
     log(`verifying ${trial.key.slice(0, 12)} (${describeTrial(trial.spec)}) from the start`);
-    await selectEngine(trial.spec.numerics === 'tfjs' ? 'tfjs' : ctx.env.engine);
-    const data = await loadPreparedRegion(ctx.env, trial.spec.region, trial.spec.dataset, log);
+    await selectEngine(trial.spec.numerics === 'tfjs' ? 'tfjs' : ctx.settings.engine);
+    const data = await loadPreparedRegion(ctx.settings, trial.spec.region, trial.spec.dataset, log);
     const again = await train(trial.spec.train, data);
     const record = records.get(trial.key)!;
     const same =
@@ -175,12 +171,8 @@ async function verifySample(
   return { checked: sample.length, identical: sample.length - differing.length, differing };
 }
 
-function pct(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`;
-}
-
 /** What was trained, against every trial trained from the start at its baseline's cost. */
-function tally(trials: readonly Trial[], records: Map<string, TrialRecord>, epochs: number) {
+function tally(trials: readonly Trial[], records: Map<string, TrialRecord>, epochs: number): Tally {
   const counts = { total: trials.length, trained: 0, resumed: 0, derived: 0, failed: 0 };
   let epochsTrained = 0;
   let trainingMs = 0;
@@ -212,4 +204,26 @@ function tally(trials: readonly Trial[], records: Map<string, TrialRecord>, epoc
     coreSeconds: trainingMs / 1000,
     naiveCoreSeconds: naiveMs / 1000,
   };
+}
+
+const FORMAT_OF_EXTENSION: Record<string, SweepFormat> = {
+  '.yaml': 'yaml',
+  '.yml': 'yaml',
+  '.json': 'json',
+};
+
+/** The sweep file as text, its format from its extension (as `seedsweep submit` reads one). */
+async function readSweepFile(file: string): Promise<{ text: string; format: SweepFormat }> {
+  const extension = path.extname(file).toLowerCase();
+  const format = FORMAT_OF_EXTENSION[extension];
+  if (!format) {
+    throw new UsageError(
+      `cannot tell the format of '${file}' from its extension '${extension || '(none)'}'; name it .yaml, .yml or .json`,
+    );
+  }
+  try {
+    return { text: await readFile(file, 'utf8'), format };
+  } catch (error) {
+    throw new UsageError(`cannot read sweep file '${file}': ${fileReadReason(error)}`);
+  }
 }

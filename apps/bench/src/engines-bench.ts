@@ -1,41 +1,37 @@
-import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
-import { INPUT_SCALES, REGIONS, type RegionName } from '@seedsweep/crater-data';
+import { UsageError } from '@seedsweep/command-line';
+import type { InputScale, RegionName } from '@seedsweep/crater-data';
 import { pairedSummary, type PairedSummary } from '@seedsweep/stats';
 import {
   ENGINE_CHOICES,
   selectEngine,
   train,
   type EngineChoice,
+  type NumericFamily,
   type TrainResult,
 } from '@seedsweep/trainer';
-import type { CommandContext } from '../command.js';
-import { loadPreparedRegion } from '../dataset.js';
-import { choiceFlag, integerFlag, numberFlag } from '../flags.js';
-import { createProgress } from '../progress.js';
-import { UsageError } from '../usage-error.js';
+import { progressOf, type BenchContext } from './context.js';
+import { loadPreparedRegion } from './dataset.js';
 
-export const benchEnginesHelp = `Usage: seedsweep bench engines [options]
+/** The flags of `seedsweep bench engines`. */
+export interface EnginesBenchOptions {
+  /** Default East. */
+  region?: RegionName | undefined;
+  /** Seeds 0..N-1, at least 2; default 10. */
+  seeds?: number | undefined;
+  /** Default 150. */
+  epochs?: number | undefined;
+  /** Default the trainer's. */
+  learningRate?: number | undefined;
+  /** Default standardise. */
+  inputScale?: InputScale | undefined;
+  /** Crop side as a multiple of the candidate size; default 2. */
+  cropScale?: number | undefined;
+  /** The two engines, of different numeric families; default auto and tfjs. */
+  engines?: readonly string[] | undefined;
+}
 
-Trains the same seeds on two engines of different numeric families (by default the kernels,
-native where built, against tfjs, TensorFlow.js's ops and autograd) and compares their test
-accuracies: each engine's mean, and the paired differences (tfjs minus kernels) with a 95%
-interval and a Wilcoxon signed-rank p-value. Their bits differ; their distributions should not.
-Both start each seed from the same weights and see the data in the same order. The default
-(10 East seeds, 150 epochs) takes about half an hour on one core, nearly all of it tfjs.
-
-  --region R       East or West (default East)
-  --seeds N        seeds 0..N-1 (default 10)
-  --epochs N       default 150
-  --lr X           learning rate (default the trainer's)
-  --input-scale S  standardise (default), minmax, unit or raw
-  --crop-scale X   crop side as a multiple of the candidate size (default 2)
-  --engines A,B    the two engines (default auto,tfjs)
-  --out F          also write the JSON to F
-  --json           print only the JSON`;
-
-interface SeedRow {
+export interface SeedRow {
   seed: number;
   accuracy: Record<string, number>;
   diverged: Record<string, boolean>;
@@ -45,38 +41,62 @@ interface SeedRow {
   weightsHash: Record<string, string>;
 }
 
-export async function benchEngines(args: string[], ctx: CommandContext): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      region: { type: 'string' },
-      seeds: { type: 'string' },
-      epochs: { type: 'string' },
-      lr: { type: 'string' },
-      'input-scale': { type: 'string' },
-      'crop-scale': { type: 'string' },
-      engines: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  const region = (choiceFlag(values, 'region', REGIONS) ?? 'East') as RegionName;
-  const seeds = integerFlag(values, 'seeds') ?? 10;
-  const epochs = integerFlag(values, 'epochs') ?? 150;
-  const learningRate = numberFlag(values, 'lr');
+/** `seedsweep bench engines --json`. */
+export interface EnginesBenchReport {
+  benchmark: 'engines';
+  region: RegionName;
+  seeds: number;
+  epochs: number;
+  learningRate?: number;
+  inputScale?: InputScale;
+  cropScale?: number;
+  cpu: string;
+  engines: Record<string, EngineSummary>;
+  /** Which difference: `<second> - <first>`. */
+  comparison: string;
+  meanDifference: number | null;
+  ci95: [number, number] | null;
+  wilcoxonP: number | null;
+  meanAbsoluteDifference: number;
+  largestDifference: number;
+  identicalSeeds: number;
+  identicalWeights: number;
+  withinOnePoint: boolean;
+  seedsRows: SeedRow[];
+  measuredAt: string;
+}
+
+export interface EngineSummary {
+  codePath: string;
+  numerics: NumericFamily;
+  meanAccuracy: number;
+  sdAccuracy: number;
+  diverged: number;
+  secondsPerTrial: number;
+}
+
+/**
+ * The same seeds on two engines of different numeric families, and their test accuracies
+ * compared, paired by seed: their bits differ; their distributions should not.
+ */
+export async function runEnginesBenchmark(
+  options: EnginesBenchOptions,
+  ctx: BenchContext,
+): Promise<EnginesBenchReport> {
+  const region = options.region ?? 'East';
+  const seeds = options.seeds ?? 10;
+  const epochs = options.epochs ?? 150;
+  const learningRate = options.learningRate;
   if (seeds < 2 || epochs < 1)
     throw new UsageError('--seeds must be at least 2, --epochs at least 1');
-  const engines = (values.engines ?? 'auto,tfjs').split(',').map((e) => e.trim());
+  const engines = options.engines ?? ['auto', 'tfjs'];
   if (engines.length !== 2 || engines.some((e) => !ENGINE_CHOICES.includes(e as EngineChoice))) {
     throw new UsageError(`--engines must be two of ${ENGINE_CHOICES.join(', ')}, comma-separated`);
   }
   const [first, second] = engines as [EngineChoice, EngineChoice];
-  const quiet = values.json === true;
-  const log = quiet ? () => {} : ctx.log;
-  const inputScale = choiceFlag(values, 'input-scale', INPUT_SCALES);
-  const cropScale = numberFlag(values, 'crop-scale');
-  const data = await loadPreparedRegion(ctx.env, region, { inputScale, cropScale }, log);
+  const log = ctx.log;
+  const { inputScale, cropScale } = options;
+  const data = await loadPreparedRegion(ctx.settings, region, { inputScale, cropScale }, log);
   const names = [(await selectEngine(first)).name, (await selectEngine(second)).name];
   if (names[0] === names[1]) throw new UsageError(`--engines names ${names[0]} twice`);
   log(
@@ -98,7 +118,7 @@ export async function benchEngines(args: string[], ctx: CommandContext): Promise
     const order = seed % 2 === 0 ? [first, second] : [second, first];
     for (const choice of order) {
       const engine = await selectEngine(choice);
-      const progress = createProgress(`seed ${seed} ${engine.name}`, epochs, ctx.stderr, quiet);
+      const progress = progressOf(ctx, `seed ${seed} ${engine.name}`, epochs);
       let result: TrainResult;
       try {
         result = await train(
@@ -159,7 +179,7 @@ export async function benchEngines(args: string[], ctx: CommandContext): Promise
     }),
   );
   const differences = rows.map((row) => row.accuracy[names[1]!]! - row.accuracy[names[0]!]!);
-  const report = {
+  return {
     benchmark: 'engines',
     region,
     seeds,
@@ -183,26 +203,4 @@ export async function benchEngines(args: string[], ctx: CommandContext): Promise
     seedsRows: rows,
     measuredAt: new Date().toISOString(),
   };
-  if (values.out) await writeFile(values.out, JSON.stringify(report, null, 2) + '\n');
-  if (quiet) {
-    ctx.out(JSON.stringify(report));
-    return;
-  }
-  const pct = (x: number) => `${(x * 100).toFixed(2)}`;
-  ctx.out(`${region}, ${seeds} seeds, ${epochs} epochs, one core (${report.cpu})`);
-  for (const name of names) {
-    const e = perEngine[name]!;
-    ctx.out(
-      `${`${name} (${e.codePath})`.padEnd(22)} mean ${pct(e.meanAccuracy)}% (sd ${pct(e.sdAccuracy)}), ${e.diverged} diverged, ${e.secondsPerTrial.toFixed(1)} s a trial`,
-    );
-  }
-  const ci = summary.ci95 ? `[${pct(summary.ci95[0])}, ${pct(summary.ci95[1])}]` : 'n/a';
-  ctx.out(
-    `${report.comparison}: mean ${pct(summary.meanGain ?? 0)} points, 95% CI ${ci}, Wilcoxon p ${summary.wilcoxonP?.toFixed(3) ?? 'n/a'}; per seed |difference| mean ${pct(report.meanAbsoluteDifference)}, largest ${pct(report.largestDifference)}`,
-  );
-  ctx.out(
-    report.withinOnePoint
-      ? 'the means agree within 1 point'
-      : 'the means differ by more than 1 point',
-  );
 }

@@ -1,31 +1,24 @@
-import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { createTrialQueue, TrialEnqueuer } from '@seedsweep/queue';
 import { SweepStore } from '@seedsweep/store';
 import { parseSweepDefinition, planSweep } from '@seedsweep/sweep-spec';
 import { TRAINER_VERSION } from '@seedsweep/trainer';
-import type { CommandContext } from '../command.js';
-import { integerFlag } from '../flags.js';
-import { ProcessMemory } from '../process-memory.js';
 import { BenchStack } from './bench-stack.js';
+import type { BenchContext } from './context.js';
+import { ProcessMemory } from './process-memory.js';
 
-export const benchWorkersHelp = `Usage: seedsweep bench workers [options]
+/** The flags of `seedsweep bench workers`. */
+export interface WorkersBenchOptions {
+  /** Trials per run, one per seed; default 12. */
+  seeds?: number | undefined;
+  /** Epochs per trial; default 30. */
+  epochs?: number | undefined;
+  /** Runs of each worker count; default 2. */
+  rounds?: number | undefined;
+}
 
-Trials per hour of 1 and of 2 worker processes (one trial at a time each) on a Redis and
-services of its own, their ratio, and the peak memory (RSS) of a trial process and of a worker.
-The trials are East baselines, put on the queue directly (no sweep, no API). The runs alternate
-(1, 2, 1, 2, ...) and each count's runs are pooled, so that a machine whose speed drifts
-favours neither.
-
-  --seeds N      trials per run, one per seed (default 12)
-  --epochs N     epochs per trial (default 30)
-  --rounds N     runs of each worker count (default 2)
-  --out F        also write the JSON to F
-  --json         print only the JSON`;
-
-interface WorkersRun {
+export interface WorkersRun {
   workers: number;
   trials: number;
   /** From the first training's start to the last result. */
@@ -42,31 +35,39 @@ interface WorkersRun {
   engines: string[];
 }
 
-export async function benchWorkers(args: string[], ctx: CommandContext): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      seeds: { type: 'string' },
-      epochs: { type: 'string' },
-      rounds: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  const seeds = integerFlag(values, 'seeds') ?? 12;
+/** `seedsweep bench workers --json`. */
+export interface WorkersBenchReport {
+  benchmark: 'workers';
+  cores: number;
+  epochs: number;
+  rounds: number;
+  /** One worker, then two: each count's runs pooled. */
+  runs: WorkersRun[];
+  /** Trials per hour of two workers over one's. */
+  scaling: number;
+  roundScaling: number[];
+  measuredAt: string;
+}
+
+/**
+ * Trials per hour of 1 and of 2 worker processes (one trial at a time each) on a deployment of
+ * the benchmark's own, in alternating runs, and the peak RSS of a trial process and a worker.
+ */
+export async function runWorkersBenchmark(
+  options: WorkersBenchOptions,
+  ctx: BenchContext,
+): Promise<WorkersBenchReport> {
+  const seeds = options.seeds ?? 12;
   // Long enough that a trial is training, not the queue's round trip, on the native engine.
-  const epochs = integerFlag(values, 'epochs') ?? 30;
-  const rounds = integerFlag(values, 'rounds') ?? 2;
-  const quiet = values.json === true;
-  const log = quiet ? () => {} : ctx.log;
+  const epochs = options.epochs ?? 30;
+  const rounds = options.rounds ?? 2;
   const measured: WorkersRun[][] = [];
   for (let round = 0; round < rounds; round++) {
     const pair: WorkersRun[] = [];
     for (const workers of [1, 2]) {
       // Other seeds each run: nothing of one run can be reused by another.
       const from = (round * 10 + workers) * 1_000_000;
-      pair.push(await measure(ctx, log, workers, { from, to: from + seeds - 1 }, epochs));
+      pair.push(await measure(ctx, workers, { from, to: from + seeds - 1 }, epochs));
     }
     measured.push(pair);
   }
@@ -74,7 +75,7 @@ export async function benchWorkers(args: string[], ctx: CommandContext): Promise
     pooled(measured.flat().filter((run) => run.workers === workers)),
   );
   const [one, two] = runs as [WorkersRun, WorkersRun];
-  const report = {
+  return {
     benchmark: 'workers',
     cores: os.availableParallelism(),
     epochs,
@@ -84,23 +85,6 @@ export async function benchWorkers(args: string[], ctx: CommandContext): Promise
     roundScaling: measured.map(([a, b]) => b!.trialsPerHour / a!.trialsPerHour),
     measuredAt: new Date().toISOString(),
   };
-  if (values.out) await writeFile(values.out, JSON.stringify(report, null, 2) + '\n');
-  if (quiet) {
-    ctx.out(JSON.stringify(report));
-    return;
-  }
-  const mb = (bytes: number | null) =>
-    bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-  for (const run of runs) {
-    ctx.out(
-      `${run.workers} worker(s)   ${run.trialsPerHour.toFixed(0)} trials/h  (${run.trials} trials in ${run.seconds.toFixed(1)} s, ${run.meanTrainingSeconds.toFixed(2)} s of training each; peak RSS: trial process ${mb(run.peakTrialRssBytes)}, worker ${mb(run.peakServiceRssBytes)})`,
-    );
-  }
-  ctx.out(`engine        ${[...new Set(runs.flatMap((r) => r.engines))].join(', ')}`);
-  const perRound = report.roundScaling.map((x) => `${x.toFixed(2)}x`).join(', ');
-  ctx.out(
-    `scaling       ${report.scaling.toFixed(2)}x with 2 workers on ${report.cores} cores (rounds: ${perRound})`,
-  );
 }
 
 /** One worker count's runs as one: their trials over their seconds, the highest peaks. */
@@ -125,20 +109,16 @@ function pooled(runs: WorkersRun[]): WorkersRun {
 }
 
 async function measure(
-  ctx: CommandContext,
-  log: (line: string) => void,
+  ctx: BenchContext,
   workers: number,
   seeds: { from: number; to: number },
   epochs: number,
 ): Promise<WorkersRun> {
-  const stack = await BenchStack.start({ ...ctx, log }, { name: 'workers', workers });
+  const log = ctx.log;
+  const stack = await BenchStack.start(ctx, { name: 'workers', workers });
   const memory = new ProcessMemory();
   const sampler = setInterval(() => {
-    const pids = stack.stack.services
-      .processes()
-      .filter((p) => p.name.startsWith('worker'))
-      .map((p) => p.pid);
-    void memory.sample(pids);
+    void memory.sample(stack.deployment.workerPids());
   }, 250);
   const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
   const store = new SweepStore({ redis });

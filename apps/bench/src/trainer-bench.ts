@@ -1,8 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { UsageError } from '@seedsweep/command-line';
 import {
   CRATER_CNN,
   ENGINE_CHOICES,
@@ -15,34 +14,31 @@ import {
   type EngineName,
   type TrainingData,
 } from '@seedsweep/trainer';
-import type { CommandContext } from '../command.js';
-import { loadPreparedRegion } from '../dataset.js';
-import { integerFlag } from '../flags.js';
-import { createProgress } from '../progress.js';
-import { findTorchPython, measureTorch, median, type TorchMeasurement } from '../torch-peer.js';
-import { UsageError } from '../usage-error.js';
+import { progressOf, type BenchContext } from './context.js';
+import { loadPreparedRegion } from './dataset.js';
+import { findTorchPython, measureTorch, median, type TorchMeasurement } from './torch-peer.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_TORCH_SCRIPT = path.resolve(repoRoot, '../shared/bench/torch_crater.py');
 const ENGINE_NAMES = ENGINE_CHOICES.filter((c): c is EngineName => c !== 'auto');
 
-export const benchTrainerHelp = `Usage: seedsweep bench trainer [options]
-
-Seconds per West epoch (batch 32, one core), median and fastest, and GFLOP/s of each engine
-and, where python3 with torch is installed, of the PyTorch peer in the same run, in rounds that
-alternate between them (the machine's speed drifts). Beside them, the core's floating-point
-peak, measured by a multiply-add loop at the widest vector width, and each one's share of it.
-
-  --engines LIST     engines to measure, of native, wasm, tfjs, and native:avx2 for one of
-                     the native engine's code paths (default: native and wasm, those that
-                     load here; tfjs is slow, ask for it by name)
-  --rounds N         rounds of every engine and the peer (default 2)
-  --epochs N         measured epochs per round after one warm-up epoch (default 3)
-  --batch-size N     default 32
-  --torch-script F   the PyTorch peer (default ../shared/bench/torch_crater.py)
-  --no-torch         skip the PyTorch peer
-  --out F            also write the JSON to F
-  --json             print only the JSON`;
+/** The flags of `seedsweep bench trainer`. */
+export interface TrainerBenchOptions {
+  /**
+   * Engines to measure, of native, wasm, tfjs, and native:<code path> (native:avx2) for one of
+   * the native engine's code paths; default native and wasm, those that load here.
+   */
+  engines?: readonly string[] | undefined;
+  /** Rounds of every engine and the peer; default 2. */
+  rounds?: number | undefined;
+  /** Measured epochs per round after one warm-up epoch; default 3. */
+  epochs?: number | undefined;
+  batchSize?: number | undefined;
+  /** The PyTorch peer; default ../shared/bench/torch_crater.py beside the repository. */
+  torchScript?: string | undefined;
+  /** False: no PyTorch peer. */
+  torch?: boolean | undefined;
+}
 
 /** Multiply-adds of one example's forward pass through the crater CNN of side `size`. */
 export function forwardMacs(size: number): number {
@@ -57,7 +53,7 @@ export function trainingFlopsPerExample(size: number): number {
   return 3 * 2 * forwardMacs(size);
 }
 
-interface Timing {
+export interface Timing {
   /** Every measured epoch of every round (warm-ups left out). */
   epochSeconds: number[];
   secondsPerEpoch: number;
@@ -68,33 +64,48 @@ interface Timing {
   shareOfFmaPeak: number | null;
 }
 
-interface EngineRow extends Timing {
+export interface EngineRow extends Timing {
   engine: EngineName;
   codePath: string;
   versions: Record<string, string>;
   ratioToTorch: number | null;
 }
 
-export async function benchTrainer(args: string[], ctx: CommandContext): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      engines: { type: 'string' },
-      rounds: { type: 'string' },
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      'torch-script': { type: 'string' },
-      'no-torch': { type: 'boolean' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  const epochs = integerFlag(values, 'epochs') ?? 3;
-  const rounds = integerFlag(values, 'rounds') ?? 2;
-  const batchSize = integerFlag(values, 'batch-size') ?? 32;
+/** `seedsweep bench trainer --json`. */
+export interface TrainerBenchReport {
+  benchmark: 'trainer';
+  region: 'West';
+  examples: number;
+  batchSize: number;
+  rounds: number;
+  epochsPerRound: number;
+  threads: 1;
+  cpu: string;
+  flopsPerExample: number;
+  /** The core's floating-point peak; null where the native addon (which measures it) is not built. */
+  peak: CorePeak | null;
+  engines: EngineRow[];
+  /** Engines that do not load here, and why (when none was asked for by name). */
+  skipped?: Record<string, string>;
+  torch?: Timing & { torchVersion: string; blas: string };
+  /** Why there is no PyTorch peer. */
+  torchSkipped?: string;
+  measuredAt: string;
+}
+
+/**
+ * Seconds per West epoch (one core) of each engine and of the PyTorch peer, in rounds that
+ * alternate between them, their GFLOP/s and share of the core's peak.
+ */
+export async function runTrainerBenchmark(
+  options: TrainerBenchOptions,
+  ctx: BenchContext,
+): Promise<TrainerBenchReport> {
+  const epochs = options.epochs ?? 3;
+  const rounds = options.rounds ?? 2;
+  const batchSize = options.batchSize ?? 32;
   if (epochs < 1 || rounds < 1) throw new UsageError('--epochs and --rounds must be at least 1');
-  const asked = values.engines?.split(',').map((name) => name.trim());
+  const asked = options.engines;
   for (const entry of asked ?? []) {
     const [name, codePath] = entry.split(':');
     if (
@@ -106,8 +117,7 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
       );
     }
   }
-  const quiet = values.json === true;
-  const log = quiet ? () => {} : ctx.log;
+  const log = ctx.log;
 
   const engines: string[] = [];
   const skipped: Record<string, string> = {};
@@ -121,10 +131,11 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
       log(`bench trainer: ${name} skipped: ${error.reason}`);
     }
   }
-  const data = await loadPreparedRegion(ctx.env, 'West', {}, log);
+  const data = await loadPreparedRegion(ctx.settings, 'West', {}, log);
   const flopsPerEpoch = trainingFlopsPerExample(data.size) * data.train.count;
-  const python = values['no-torch'] ? null : await findTorchPython(ctx.env.torchPython);
-  const torchNote = values['no-torch']
+  const noTorch = options.torch === false;
+  const python = noTorch ? null : await findTorchPython(ctx.settings.torchPython);
+  const torchNote = noTorch
     ? 'skipped (--no-torch)'
     : python
       ? null
@@ -142,14 +153,7 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
     for (const name of engines) {
       const info = await select(name);
       infos.set(name, info);
-      const seconds = await timeEpochs(
-        data,
-        epochs,
-        batchSize,
-        ctx,
-        quiet,
-        `round ${round} ${name}`,
-      );
+      const seconds = await timeEpochs(data, epochs, batchSize, ctx, `round ${round} ${name}`);
       epochTimes.get(name)!.push(...seconds.slice(1));
     }
     if (python) {
@@ -157,7 +161,7 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
       torchRuns.push(
         await measureTorch(
           python,
-          values['torch-script'] ?? DEFAULT_TORCH_SCRIPT,
+          options.torchScript ?? DEFAULT_TORCH_SCRIPT,
           data.train.count,
           batchSize,
         ),
@@ -191,7 +195,7 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
     };
   });
 
-  const report = {
+  return {
     benchmark: 'trainer',
     region: 'West',
     examples: data.train.count,
@@ -210,42 +214,6 @@ export async function benchTrainer(args: string[], ctx: CommandContext): Promise
     ...(torchNote && { torchSkipped: torchNote }),
     measuredAt: new Date().toISOString(),
   };
-  if (values.out) await writeFile(values.out, JSON.stringify(report, null, 2) + '\n');
-  if (quiet) {
-    ctx.out(JSON.stringify(report));
-    return;
-  }
-  ctx.out(`CPU ${report.cpu}, one thread; West, ${data.train.count} examples, batch ${batchSize}`);
-  if (peak) {
-    ctx.out(
-      `core peak (${peak.lanes} lanes): ${peak.mulAddGflops.toFixed(0)} GFLOP/s multiply+add` +
-        (peak.fmaGflops ? `, ${peak.fmaGflops.toFixed(0)} GFLOP/s fused multiply-add` : ''),
-    );
-  }
-  ctx.out('');
-  ctx.out(
-    `${'engine'.padEnd(22)}${'s/epoch'.padStart(9)}${'fastest'.padStart(9)}${'GFLOP/s'.padStart(9)}${'of peak'.padStart(9)}${'vs PyTorch'.padStart(12)}`,
-  );
-  for (const row of rows) {
-    ctx.out(
-      `${`${row.engine} (${row.codePath})`.padEnd(22)}${fixed(row.secondsPerEpoch, 3, 9)}${fixed(row.fastestEpochSeconds, 3, 9)}${fixed(row.gflops, 1, 9)}${percent(row.shareOfMulAddPeak, 9)}${row.ratioToTorch === null ? ''.padStart(12) : `${row.ratioToTorch.toFixed(2)}x`.padStart(12)}`,
-    );
-  }
-  if (torch) {
-    ctx.out(
-      `${`PyTorch ${report.torch!.torchVersion}`.padEnd(22)}${fixed(torch.secondsPerEpoch, 3, 9)}${fixed(torch.fastestEpochSeconds, 3, 9)}${fixed(torch.gflops, 1, 9)}${percent(torch.shareOfMulAddPeak, 9)}${'1.00x'.padStart(12)}`,
-    );
-    ctx.out(`PyTorch's BLAS: ${report.torch!.blas}`);
-    if (!/openblas|mkl/i.test(report.torch!.blas)) {
-      ctx.out(
-        'PyTorch runs on the reference BLAS, several times slower than on OpenBLAS: apt-get install libopenblas0-pthread for a fair peer',
-      );
-    }
-  } else if (torchNote) {
-    ctx.out(`PyTorch: ${torchNote}`);
-  }
-  ctx.out('');
-  ctx.out('s/epoch is the median of the measured epochs; "of peak" is of the multiply+add peak.');
 }
 
 /** `native:avx2` is the native engine on that code path; anything else an engine's name. */
@@ -268,11 +236,10 @@ async function timeEpochs(
   data: TrainingData,
   epochs: number,
   batchSize: number,
-  ctx: CommandContext,
-  quiet: boolean,
+  ctx: BenchContext,
   label: string,
 ): Promise<number[]> {
-  const progress = createProgress(label, epochs + 1, ctx.stderr, quiet);
+  const progress = progressOf(ctx, label, epochs + 1);
   const ends: number[] = [];
   const started = performance.now();
   try {
@@ -287,12 +254,4 @@ async function timeEpochs(
     progress.stop();
   }
   return ends.map((end, i) => (end - (ends[i - 1] ?? 0)) / 1000);
-}
-
-function fixed(value: number, digits: number, width: number): string {
-  return value.toFixed(digits).padStart(width);
-}
-
-function percent(share: number | null, width: number): string {
-  return (share === null ? '-' : `${(share * 100).toFixed(0)}%`).padStart(width);
 }
