@@ -154,9 +154,9 @@ describe('the roles in docker-compose.yml', () => {
   it.each(serviceNames)('%s runs a program the image has', (name) => {
     const argv = containerArgv(service(name), runtime);
     expect(argv[0]).toBe('node');
-    // The image keeps dist/ of every package: the file must exist once built.
+    // The image keeps dist/ of every workspace package: the file must exist once built.
     const main = argv[1]!;
-    expect(main).toMatch(/^(services|packages)\/[a-z-]+\/dist\/main\.js$/);
+    expect(main).toMatch(/^(services|packages|apps)\/[a-z-]+\/dist\/main\.js$/);
     expect(existsSync(path.join(REPO_ROOT, main))).toBe(true);
   });
 
