@@ -9,6 +9,11 @@ export interface LocalRedis {
   stop(): Promise<void>;
   /** Synchronous, for a process 'exit' hook: SIGKILL if it still runs. */
   kill(): void;
+  /**
+   * Resolves with a description when a redis-server of ours exits without being stopped (the
+   * OOM killer, a crash); never for a REDIS_URL, which is not ours to watch.
+   */
+  died: Promise<string>;
 }
 
 /**
@@ -19,17 +24,35 @@ export async function localRedis(
   redisUrl: string | undefined,
   dataDir: string,
 ): Promise<LocalRedis> {
-  if (redisUrl) return { url: redisUrl, origin: 'REDIS_URL', stop: async () => {}, kill: () => {} };
+  if (redisUrl) {
+    return {
+      url: redisUrl,
+      origin: 'REDIS_URL',
+      stop: async () => {},
+      kill: () => {},
+      died: new Promise(() => {}),
+    };
+  }
   const dir = path.join(dataDir, 'redis');
   try {
     const server = await RedisServer.start({ dir, appendOnly: true });
+    let stopping = false;
     return {
       url: server.url,
       origin: `redis-server (data in ${path.relative(process.cwd(), dir) || dir})`,
-      stop: () => server.stop(),
+      stop: () => {
+        stopping = true;
+        return server.stop();
+      },
       kill: () => {
         if (server.running && server.pid !== undefined) process.kill(server.pid, 'SIGKILL');
       },
+      died: server.whenExited().then(
+        () =>
+          new Promise<string>((resolve) => {
+            if (!stopping) resolve('redis-server exited');
+          }),
+      ),
     };
   } catch (error) {
     if (error instanceof RedisServerError && error.code === 'REDIS_SERVER_NOT_FOUND') {

@@ -21,8 +21,14 @@ export interface LocalServicesOptions {
 interface Service {
   name: string;
   child: ChildProcess;
-  exited: Promise<number | null>;
+  exited: Promise<string>;
+  /** How long it may take to stop after SIGTERM before it is killed. */
+  stopBoundMs: number;
 }
+
+/** Past a service's own stop deadline (8 s; a worker's grace + 10 s): a margin, then SIGKILL. */
+const STOP_MARGIN_MS = 15_000;
+const DEFAULT_WORKER_GRACE_SECONDS = 120;
 
 /**
  * The API, the aggregator and the workers as child processes of `seedsweep start`, their logs
@@ -91,14 +97,44 @@ export class LocalServices {
     throw new Error(`the API did not become ready on ${this.apiUrl} within ${timeoutMs / 1000} s`);
   }
 
-  /** SIGTERM to all, then waits; `force` sends SIGKILL instead. */
+  /**
+   * SIGTERM to all, then waits for each within its bound (each service bounds its own stop; the
+   * bound here is for one that is wedged): what is left is killed, and said so. `force` sends
+   * SIGKILL at once.
+   */
   async stop(force = false): Promise<void> {
     this.stopping = true;
     for (const service of this.services) {
       if (service.child.exitCode === null) service.child.kill(force ? 'SIGKILL' : 'SIGTERM');
     }
-    await Promise.all(this.services.map((s) => s.exited));
+    await Promise.all(this.services.map((service) => this.stopWithin(service)));
     process.off('exit', this.killOnExit);
+  }
+
+  private async stopWithin(service: Service): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), service.stopBoundMs);
+    });
+    const outcome = await Promise.race([service.exited, bound]);
+    clearTimeout(timer);
+    if (outcome !== 'late') return;
+    this.options.log(
+      `${service.name} did not stop within ${Math.round(service.stopBoundMs / 1000)} s: killed`,
+    );
+    try {
+      // Its process group: the service and whatever it started in it.
+      process.kill(-service.child.pid!, 'SIGKILL');
+    } catch {
+      // Gone meanwhile.
+    }
+    await service.exited;
+  }
+
+  private stopBoundOf(name: string): number {
+    if (!name.startsWith('worker')) return STOP_MARGIN_MS;
+    const grace = Number(this.options.env.WORKER_GRACE_SECONDS || DEFAULT_WORKER_GRACE_SECONDS);
+    return (Number.isFinite(grace) ? grace : DEFAULT_WORKER_GRACE_SECONDS) * 1000 + STOP_MARGIN_MS;
   }
 
   private spawn(name: string, pkg: string, env: NodeJS.ProcessEnv): void {
@@ -114,10 +150,12 @@ export class LocalServices {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = once(child, 'exit').then(([code]) => code as number | null);
-    void exited.then((code) => {
+    const exited = once(child, 'exit').then(([code, signal]) =>
+      signal ? `killed by ${String(signal)}` : `exit code ${String(code)}`,
+    );
+    void exited.then((how) => {
       if (!this.stopping) {
-        this.options.log(`${name} exited with code ${code}`);
+        this.options.log(`${name} exited unexpectedly (${how}): stopping the other services`);
         this.fail(name);
       }
     });
@@ -131,6 +169,6 @@ export class LocalServices {
         if (formatted !== null) this.options.log(formatted);
       });
     }
-    this.services.push({ name, child, exited });
+    this.services.push({ name, child, exited, stopBoundMs: this.stopBoundOf(name) });
   }
 }

@@ -72,6 +72,11 @@ export class RedisServer {
     return new RedisServer(child, port, options.dir, exited);
   }
 
+  /** Resolves when the process has exited, however it ended (an owner watches for crashes). */
+  whenExited(): Promise<void> {
+    return this.exited;
+  }
+
   /** Clean shutdown; resolves when the process has exited. */
   async stop(): Promise<void> {
     if (this.running) this.child.kill('SIGTERM');

@@ -75,7 +75,7 @@ async function start(): Promise<RunningService> {
       })();
       // Each close waits for its Redis commands; with Redis unreachable they would wait for the
       // outage to end, and nothing of the aggregator's needs finishing.
-      if (!outages.down) await closing;
+      if (!outages.down && redis.status === 'ready') await closing;
       await Promise.all([closeRedis(reader), closeRedis(redis)]);
     },
   };

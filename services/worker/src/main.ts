@@ -78,7 +78,7 @@ async function start(): Promise<RunningService> {
       const closing = worker.close(env.graceMs);
       // BullMQ's close waits for Redis (taskforcesh/bullmq#4656); with no trial to finish and no
       // Redis to tell, there is nothing to wait for.
-      if (worker.unfinishedJobs().length === 0 && outages.down) {
+      if (worker.unfinishedJobs().length === 0 && (outages.down || connection.status !== 'ready')) {
         log.info('no trial running and Redis unreachable: not waiting for the queue');
         return;
       }

@@ -41,14 +41,14 @@ export async function startCommand(args: string[], ctx: CommandContext): Promise
   ctx.log(`  Redis       ${stack.redisOrigin}`);
   ctx.log(`  workers     ${workers} process(es)`);
   const outcome = await Promise.race([
-    stack.services.failed.then((name) => ({ failed: name })),
+    stack.failed.then((what) => ({ failed: what })),
     new Promise<{ failed: null }>((resolve) =>
       ctx.signal.addEventListener('abort', () => resolve({ failed: null }), { once: true }),
     ),
   ]);
   ctx.log(
     outcome.failed
-      ? `stopping: ${outcome.failed} stopped`
+      ? `stopping: ${outcome.failed} stopped unexpectedly`
       : 'stopping: waiting for running trials to finish',
   );
   await stack.stop();
@@ -62,6 +62,8 @@ export class LocalStack {
     readonly redisUrl: string,
     readonly redisOrigin: string,
     private readonly stopRedis: () => Promise<void>,
+    /** Resolves, naming it, when a service or our redis-server exits without being stopped. */
+    readonly failed: Promise<string>,
   ) {}
 
   static async start(
@@ -110,7 +112,20 @@ export class LocalStack {
       await stopRedis();
       throw error;
     }
-    return new LocalStack(services, redis.url, `${redis.url} from ${redis.origin}`, stopRedis);
+    const failed = Promise.race([
+      services.failed,
+      redis.died.then((how) => {
+        ctx.log(`${how} unexpectedly: stopping the services`);
+        return 'redis-server';
+      }),
+    ]);
+    return new LocalStack(
+      services,
+      redis.url,
+      `${redis.url} from ${redis.origin}`,
+      stopRedis,
+      failed,
+    );
   }
 
   async stop(): Promise<void> {
