@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Package boundaries. Packages are the libraries the services and apps are built from, so no
-// package imports a service; the CLI is an app (apps/cli, and packages/cli until it moves there).
+// package imports a service; the CLI and the benchmarks are apps (apps/), which may.
 const servicesImports = [
   {
     regex: '^@seedsweep/(api|worker|aggregator)(/|$)',
@@ -70,7 +70,6 @@ export default tseslint.config(
   },
   {
     files: [`packages/**/${sourceFiles}`],
-    ignores: ['packages/cli/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: servicesImports }] },
   },
   {

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { defaultCacheRoot } from '@seedsweep/crater-data';
+import { EnvError, parseEnvironment } from '@seedsweep/service-runtime';
 import {
   KERNELS_ENGINE_CHOICES,
   retiredEngineVariables,
@@ -64,16 +65,7 @@ export interface CliEnv {
 
 /** Parses the CLI's environment once, at start-up; a bad value is a one-line error. */
 export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
-  // `VAR=` in a shell or an env file means "not set", as for most tools.
-  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const retired = retiredEngineVariables(set);
-  if (retired) throw new EnvError(retired);
-  const parsed = envSchema.safeParse(set);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env, { retired: retiredEngineVariables });
   return {
     dataDir: e.CRATER_DATA_DIR,
     dataUrl: e.CRATER_DATA_URL,
@@ -90,6 +82,4 @@ export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
   };
 }
 
-export class EnvError extends Error {
-  readonly code = 'INVALID_ENVIRONMENT';
-}
+export { EnvError };
