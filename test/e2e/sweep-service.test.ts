@@ -262,8 +262,13 @@ training: {epochs: 60}
         if (jobIds.has(jobId)) expect(reason).toMatch(/^cancelled/);
       const states = await stack.store.getStates(keys);
       expect(states.every((s) => s.summary === null && s.failure === null)).toBe(true);
-      const counts = await stack.app.seedsweep.queue.getJobCounts('waiting', 'active', 'delayed');
-      expect((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0)).toBe(0);
+      const queued = await stack.app.seedsweep.queue.getJobCountByTypes(
+        'waiting',
+        'prioritized',
+        'active',
+        'delayed',
+      );
+      expect(queued).toBe(0);
     } finally {
       await queueEvents.close();
     }

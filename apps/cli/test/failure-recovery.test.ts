@@ -246,7 +246,8 @@ describe('a first run without the dataset', () => {
     const connection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
     const queue = new Queue('trials', { connection, prefix: `${prefix}:bull` });
     try {
-      const [baseline] = await queue.getWaiting(0, 0);
+      // The first in fair-share order: the baseline, at the sweep's lowest priority.
+      const [baseline] = await queue.getPrioritized(0, 0);
       const data = baseline!.data as { key: string; spec: Record<string, unknown> };
       // A job whose spec is not its key's: invalid wherever it runs.
       await baseline!.updateData({ ...data, spec: { ...data.spec, trainerVersion: '0' } });

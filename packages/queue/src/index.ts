@@ -30,3 +30,11 @@ export {
   type ReconcileOutcome,
   type TrialReconcilerOptions,
 } from './trial-reconciler.js';
+export {
+  FairShareSchedule,
+  PRIORITY_LIMIT,
+  PRIORITY_WEIGHTS,
+  trialCost,
+  type FairShareSweep,
+} from './fair-share-schedule.js';
+export { currentVirtualTime } from './virtual-clock.js';

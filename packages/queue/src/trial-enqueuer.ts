@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { describeFailure, type SweepStore } from '@seedsweep/store';
 import type { Trial } from '@seedsweep/sweep-spec';
+import type { FairShareSchedule } from './fair-share-schedule.js';
 import { TRIAL_JOB_NAME, trialJobData, trialJobId } from './trial-job.js';
 import type { TrialQueue } from './trial-queue.js';
 
@@ -50,7 +51,16 @@ export class TrialEnqueuer {
   async enqueue(
     trials: Trial[],
     onProgress?: (done: number, total: number) => void,
-    options: { keepFailed?: boolean; retryFailed?: RetryFailed } = {},
+    options: {
+      keepFailed?: boolean;
+      retryFailed?: RetryFailed;
+      /**
+       * The trials' sweep's fair-share priorities. Without one, jobs carry no priority and
+       * BullMQ takes them before every prioritized job: only for a deployment of one sweep
+       * (benchmarks, tests).
+       */
+      schedule?: FairShareSchedule;
+    } = {},
   ): Promise<EnqueueOutcome> {
     const retryFailed: RetryFailed =
       options.keepFailed === true ? 'none' : (options.retryFailed ?? 'environment');
@@ -100,7 +110,10 @@ export class TrialEnqueuer {
         chunk.map((trial) => ({
           name: TRIAL_JOB_NAME,
           data: trialJobData(trial),
-          opts: { jobId: trialJobId(trial.key) },
+          opts: {
+            jobId: trialJobId(trial.key),
+            ...(options.schedule && { priority: options.schedule.priorityOf(trial.key) }),
+          },
         })),
       );
       onProgress?.(Math.min(i + ADD_BULK_CHUNK, toAdd.length), toAdd.length);

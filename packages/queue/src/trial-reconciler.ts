@@ -1,4 +1,5 @@
 import { PlanCache, type SweepRecord, type SweepStore } from '@seedsweep/store';
+import { FairShareSchedule } from './fair-share-schedule.js';
 import type { TrialEnqueuer } from './trial-enqueuer.js';
 
 export interface ReconcileOutcome {
@@ -93,7 +94,12 @@ export class TrialReconciler {
       unfinished,
       now - (this.options.failedJobGraceMs ?? 60_000),
     );
-    const { enqueued } = await enqueuer.enqueue(unfinished, undefined, { keepFailed: true });
+    // Put back where fair share had them: the sweep's own priorities, computed again.
+    const schedule = FairShareSchedule.forSweep(sweep, trials);
+    const { enqueued } = await enqueuer.enqueue(unfinished, undefined, {
+      keepFailed: true,
+      schedule,
+    });
     outcome.requeued += enqueued;
     if (submitting) {
       await store.recordEnqueued(sweep.id, { reused: sweep.trials - unfinished.length, enqueued });

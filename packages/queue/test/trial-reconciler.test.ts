@@ -7,9 +7,11 @@ import { parseSweepDefinition, planSweep, type SweepDefinition } from '@seedswee
 import {
   bullPrefix,
   createTrialQueue,
+  FairShareSchedule,
   TRIAL_QUEUE,
   TrialEnqueuer,
   trialJobId,
+  trialKeyOfJobId,
   TrialReconciler,
   type TrialQueue,
 } from '../src/index.js';
@@ -87,7 +89,9 @@ function resultOf(key: string): TrialRecord {
 }
 
 async function jobIds(): Promise<string[]> {
-  return (await queue.getJobs(['waiting', 'delayed', 'active', 'failed'])).map((j) => j.id!).sort();
+  return (await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'failed']))
+    .map((j) => j.id!)
+    .sort();
 }
 
 describe('TrialReconciler', () => {
@@ -110,6 +114,14 @@ describe('TrialReconciler', () => {
     });
     expect(second.requeued).toBe(0);
     expect(await jobIds()).toEqual(trials.map((t) => trialJobId(t.key)).sort());
+    // Put back at their sweep's fair-share priorities, not at the head of the queue.
+    const sweep = (await store.getSweep('sw-a'))!;
+    const schedule = FairShareSchedule.forSweep(sweep, trials);
+    for (const id of lost) {
+      const job = await queue.getJob(id);
+      expect(job?.priority).toBe(schedule.priorityOf(trialKeyOfJobId(id)!));
+      expect(job?.priority).toBeGreaterThan(0);
+    }
   });
 
   it('leaves done, failed and cancelled trials alone', async () => {
@@ -165,7 +177,7 @@ describe('TrialReconciler', () => {
     expect(await reconciler.reconcile()).toMatchObject({ requeued: 0, abandoned: 0 });
     const later = await reconciler.reconcile(Date.now() + 61_000);
     expect(later).toMatchObject({ requeued: 1, abandoned: 1 });
-    expect(await queue.getJobState(trialJobId(stopped.key))).toBe('waiting');
+    expect(await queue.getJobState(trialJobId(stopped.key))).toBe('prioritized');
 
     // A trial whose failure is recorded is an outcome: its failed job stays.
     const failedForGood = trials[1]!;

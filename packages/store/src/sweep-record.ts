@@ -22,6 +22,13 @@ export interface SweepRecord {
    * false lost its submitter mid-way; the reconciler finishes the enqueueing.
    */
   submitted: boolean;
+  /**
+   * Fair share: the virtual time at submission, from which its trials' queue priorities follow
+   * (the queue package's FairShareSchedule). Absent before fair share: 0.
+   */
+  virtualStart?: number;
+  /** The API key that submitted it, by its name; null without authentication. Absent before quotas. */
+  owner?: string | null;
 }
 
 export type NewSweep = Omit<SweepRecord, 'lifecycle' | 'cancelledAt' | 'submitted'>;

@@ -8,11 +8,13 @@ export type {
 } from './sweep-plan.js';
 export {
   DEFAULT_FAILURE_MARGIN,
+  SWEEP_PRIORITIES,
   sweepCases,
   sweepDefinitionSchema,
   type DatasetDefinition,
   type SweepCase,
   type SweepDefinition,
+  type SweepPriority,
 } from './sweep-definition.js';
 export type { SeedRange, Seeds } from './seeds.js';
 export { parseSweepDefinition } from './parse-sweep-definition.js';

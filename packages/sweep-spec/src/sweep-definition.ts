@@ -74,12 +74,21 @@ export interface SweepDefinition extends SweepCase {
    * range per input scale, say) would otherwise need their full product.
    */
   cases?: SweepCase[];
+  /**
+   * How the sweep is weighed against other live sweeps for the workers (fair share): `high`
+   * counts its work at a quarter, `low` at four times; not part of any trial's identity.
+   * Absent from sweeps stored before priorities existed: `normal`.
+   */
+  priority?: SweepPriority;
   /** Read by the analysis only; not part of any trial's identity. */
   analysis: {
     /** A baseline failed when its accuracy <= the majority-class rate + this margin. */
     failureMargin: number;
   };
 }
+
+export const SWEEP_PRIORITIES = ['high', 'normal', 'low'] as const;
+export type SweepPriority = (typeof SWEEP_PRIORITIES)[number];
 
 /** Not given by the paper ("failed to converge"); two points above chance is a clear miss. */
 export const DEFAULT_FAILURE_MARGIN = 0.02;
@@ -157,6 +166,7 @@ const schema = z
       ),
     ...sections,
     cases: z.array(caseOverrides).min(1).max(MAX_CASES).optional(),
+    priority: z.enum(SWEEP_PRIORITIES).default('normal'),
     analysis: z
       .object({ failureMargin: z.number().min(0).max(0.5).default(DEFAULT_FAILURE_MARGIN) })
       .strict()

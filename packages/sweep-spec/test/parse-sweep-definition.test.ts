@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FAILURE_MARGIN, parseSweepDefinition } from '../src/index.js';
+import { DEFAULT_FAILURE_MARGIN, parseSweepDefinition, planSweep } from '../src/index.js';
 import { MINIMAL, invalidSweep, issuesOf } from './helpers.js';
 
 const with_ = (patch: Record<string, unknown>) => ({ ...MINIMAL, ...patch });
@@ -36,6 +36,7 @@ describe('parseSweepDefinition', () => {
         inputScale: ['standardise'],
         minmaxRange: [0, 150],
       },
+      priority: 'normal',
       analysis: { failureMargin: DEFAULT_FAILURE_MARGIN },
     });
   });
@@ -262,5 +263,26 @@ describe('parseSweepDefinition', () => {
     for (const name of ['a', '7', 'East tau sweep_v2.1-final', 'x'.repeat(100)]) {
       expect(parseSweepDefinition(with_({ name })).name).toBe(name);
     }
+  });
+});
+
+describe('a sweep priority', () => {
+  const base = {
+    name: 'p',
+    regions: ['East'],
+    seeds: [0],
+    randomout: { tau: [0.1], activePercent: [50] },
+  };
+
+  it('is normal unless given, and one of high, normal, low', () => {
+    expect(parseSweepDefinition(base).priority).toBe('normal');
+    expect(parseSweepDefinition({ ...base, priority: 'high' }).priority).toBe('high');
+    expect(() => parseSweepDefinition({ ...base, priority: 'urgent' })).toThrow(/priority/);
+  });
+
+  it('is not part of any trial key', () => {
+    const keys = (priority: string) =>
+      planSweep(parseSweepDefinition({ ...base, priority })).trials.map((t) => t.key);
+    expect(keys('low')).toEqual(keys('high'));
   });
 });

@@ -68,6 +68,7 @@ describe('parseSweepText', () => {
         inputScale: ['standardise'],
         minmaxRange: [0, 150],
       },
+      priority: 'normal',
       analysis: { failureMargin: 0.05 },
     });
   });

@@ -11,6 +11,7 @@ import {
   bullPrefix,
   createTrialQueue,
   TRIAL_QUEUE,
+  currentVirtualTime,
   TrialCanceller,
   TrialEnqueuer,
 } from '@seedsweep/queue';
@@ -155,6 +156,7 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
       maxTrials: options.maxTrials,
       maxBodyBytes: options.maxBodyBytes,
       log,
+      virtualTime: () => currentVirtualTime(queue, redis),
       ...(options.idempotencyWaitMs !== undefined && {
         idempotencyWaitMs: options.idempotencyWaitMs,
       }),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SubmitResponse as ContractSubmitResponse } from '@seedsweep/api-contract';
-import type { EnqueueOutcome, TrialEnqueuer } from '@seedsweep/queue';
+import { FairShareSchedule, type EnqueueOutcome, type TrialEnqueuer } from '@seedsweep/queue';
 import type { IdempotencyKeys, SweepStore } from '@seedsweep/store';
 import {
   countTrials,
@@ -33,6 +33,8 @@ export interface SweepSubmitterOptions {
   maxTrials: number;
   maxBodyBytes: number;
   log: FastifyBaseLogger;
+  /** The fair-share virtual time now (currentVirtualTime of the queue). */
+  virtualTime: () => Promise<number>;
   /** How long a request waits for an earlier one with its Idempotency-Key; default 10 s. */
   idempotencyWaitMs?: number;
   /**
@@ -162,6 +164,11 @@ export class SweepSubmitter {
     });
     const id = newSweepId();
     const createdAt = new Date().toISOString();
+    const virtualStart = await this.options.virtualTime();
+    const schedule = new FairShareSchedule(
+      { virtualStart, priority: definition.priority ?? 'normal' },
+      plan.trials,
+    );
     await store.createSweep(
       {
         id,
@@ -172,6 +179,7 @@ export class SweepSubmitter {
         trials: plan.trials.length,
         reused: 0,
         enqueued: 0,
+        virtualStart,
       },
       plan.trials,
     );
@@ -180,13 +188,13 @@ export class SweepSubmitter {
     const rest = plan.trials.slice(window);
     let outcome;
     try {
-      outcome = await enqueuer.enqueue(first);
+      outcome = await enqueuer.enqueue(first, undefined, { schedule });
     } catch (error) {
       log.error({ err: error, sweepId: id }, 'enqueueing failed; removing the sweep');
       await this.remove(id);
       throw error;
     }
-    if (rest.length > 0) this.continueInBackground(id, rest, outcome);
+    if (rest.length > 0) this.continueInBackground(id, rest, outcome, schedule);
     else await this.recordEnqueued(id, outcome);
     log.info(
       { sweepId: id, trials: plan.trials.length, ...outcome, pending: rest.length },
@@ -218,7 +226,12 @@ export class SweepSubmitter {
    * sweep is cancelled or the API closes. The sweep counts as submitted only at the end; should
    * this process die first, the reconciler finishes it (SUBMISSION_GRACE_SECONDS).
    */
-  private continueInBackground(id: string, rest: Trial[], first: EnqueueOutcome): void {
+  private continueInBackground(
+    id: string,
+    rest: Trial[],
+    first: EnqueueOutcome,
+    schedule: FairShareSchedule,
+  ): void {
     const { store, enqueuer, log } = this.options;
     const window = this.options.enqueueWindow ?? 5_000;
     const run = async () => {
@@ -228,7 +241,9 @@ export class SweepSubmitter {
           log.info({ sweepId: id, left: rest.length - i }, 'enqueueing stopped before the end');
           return;
         }
-        const outcome = await enqueuer.enqueue(rest.slice(i, i + window));
+        const outcome = await enqueuer.enqueue(rest.slice(i, i + window), undefined, {
+          schedule,
+        });
         total.reusedResults += outcome.reusedResults;
         total.alreadyQueued += outcome.alreadyQueued;
         total.enqueued += outcome.enqueued;

@@ -186,7 +186,7 @@ describe('failed trials', () => {
     // Submitted again: the environment's failures run again, the trial's own stays failed.
     const again = await submit();
     expect(again).toMatchObject({ enqueued: 3, retried: 3, failed: 1 });
-    expect(await queue.getWaitingCount()).toBe(3);
+    expect(await queue.getJobCountByTypes('waiting', 'prioritized')).toBe(3);
     const after = await get<{ counts: Record<string, number>; failures: { count: number }[] }>(
       `/v1/sweeps/${id}`,
     );
@@ -213,7 +213,7 @@ describe('failed trials', () => {
       failures: [],
       retry: { retried: 1, enqueued: 1 },
     });
-    expect(await queue.getWaitingCount()).toBe(4);
+    expect(await queue.getJobCountByTypes('waiting', 'prioritized')).toBe(4);
     // Nothing was deleted: each trial keeps its last failure.
     const last = await redis.hget(store.keys.trial(trials[3]!.key), 'lastFailure');
     expect(JSON.parse(last!)).toMatchObject({ code: 'INVALID_TRAIN_CONFIG' });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema, retryResponseSchema } from '@seedsweep/api-contract';
-import { TrialEnqueuer } from '@seedsweep/queue';
+import { FairShareSchedule, TrialEnqueuer } from '@seedsweep/queue';
 import { ApiError } from '../errors/index.js';
 import { sweepParams } from './sweep-params.js';
 
@@ -35,8 +35,10 @@ export async function sweepRetryRoutes(parent: FastifyInstance): Promise<void> {
           { sweepId: sweep.id },
         );
       }
-      const outcome = await enqueuer.enqueue(reader.plan(sweep).trials, undefined, {
+      const trials = reader.plan(sweep).trials;
+      const outcome = await enqueuer.enqueue(trials, undefined, {
         retryFailed: 'all',
+        schedule: FairShareSchedule.forSweep(sweep, trials),
       });
       request.log.info(
         { sweepId: sweep.id, retried: outcome.retried, enqueued: outcome.enqueued },
