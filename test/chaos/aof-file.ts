@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
 /** One command of an AOF (RESP arrays of bulk strings): where it starts and ends, its words. */
 export interface AofCommand {
   start: number;
@@ -44,4 +47,12 @@ export function endOfTransactionWriting(aof: Buffer, key: string): number | null
   if (write < 0) return null;
   const exec = commands.findIndex((c, i) => i > write && c.name === 'EXEC');
   return exec < 0 ? null : commands[exec]!.end;
+}
+
+/** The AOF file a redis-server with its data in `redisDir` appends to now (Redis 7's manifest). */
+export async function incrAofFile(redisDir: string): Promise<string> {
+  const dir = path.join(redisDir, 'appendonlydir');
+  const manifest = await readFile(path.join(dir, 'appendonly.aof.manifest'), 'utf8');
+  const line = manifest.split('\n').find((l) => / type i\b/.test(l));
+  return path.join(dir, /^file (\S+)/.exec(line ?? '')![1]!);
 }

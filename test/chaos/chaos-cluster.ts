@@ -7,7 +7,8 @@ import { createTrialQueue, type TrialQueue } from '@seedsweep/queue';
 import { freePort, RedisServer } from '@seedsweep/redis-server';
 import type { SweepGrid } from '@seedsweep/stats';
 import { SweepStore } from '@seedsweep/store';
-import { aofCommands, endOfTransactionWriting } from './aof-file.js';
+import { aofCommands, endOfTransactionWriting, incrAofFile } from './aof-file.js';
+import { SentinelRedis, type FailoverFigures } from './sentinel-redis.js';
 import { ServiceProcess } from './service-process.js';
 
 const PREFIX = 'chaos';
@@ -34,6 +35,17 @@ const REDIS_ARGS = [
   '&*',
   '+@all',
 ];
+/** The name the sentinels monitor the primary under (REDIS_SENTINEL_MASTER). */
+const SENTINEL_MASTER = 'chaos-primary';
+/** What the cluster sets itself; a developer's own REDIS_URL must not reach the services. */
+const REDIS_VARIABLES = [
+  'REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_MASTER',
+  'REDIS_USERNAME',
+  'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
+];
 const main = (service: string) => path.resolve(`services/${service}/dist/main.js`);
 
 export interface ChaosClusterOptions {
@@ -42,6 +54,17 @@ export interface ChaosClusterOptions {
   /** Short, so a killed worker's trial runs again within seconds (the minimum the worker takes). */
   lockSeconds?: number;
   graceSeconds?: number;
+  /**
+   * Redis behind Sentinel: a primary, one replica and three sentinels (quorum 2, 1 s to notice
+   * a dead primary) instead of one server. The services get REDIS_SENTINELS and
+   * REDIS_SENTINEL_MASTER instead of REDIS_URL; `failOverRedis` kills the primary.
+   */
+  sentinel?: boolean;
+}
+
+/** A failover's figures, and the results the old primary had acknowledged and the new lacks. */
+export interface RedisFailover extends FailoverFigures {
+  resultsForgotten: number;
 }
 
 export interface WorkerKill {
@@ -71,14 +94,17 @@ export class ChaosCluster {
   readonly aggregatorHistory: ServiceProcess[] = [];
   api!: ServiceProcess;
   redisRestarts = 0;
-  /** Commands a crash took out of the AOF: what Redis forgot. */
+  /** Commands a crash took out of the AOF, or a failover's replica never had: what Redis forgot. */
   aofCommandsForgotten = 0;
+  readonly failovers: RedisFailover[] = [];
   private workerCount = 0;
   private aggregatorCount = 0;
 
   private constructor(
     readonly dir: string,
-    private redisServer: RedisServer,
+    /** The one redis-server, or null behind Sentinel. */
+    private redisServer: RedisServer | null,
+    private readonly sentinelRedis: SentinelRedis | null,
     readonly client: Redis,
     readonly store: SweepStore,
     readonly queue: TrialQueue,
@@ -90,19 +116,32 @@ export class ChaosCluster {
   static async start(options: ChaosClusterOptions): Promise<ChaosCluster> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seedsweep-chaos-'));
     await mkdir(path.join(dir, 'logs'));
-    const redisServer = await RedisServer.start({
-      dir: path.join(dir, 'redis'),
-      appendOnly: true,
-      args: REDIS_ARGS,
-    });
-    const url = redisUrl(redisServer.port);
-    const client = new Redis(url, { maxRetriesPerRequest: null });
+    const sentinelRedis = options.sentinel
+      ? await SentinelRedis.start({
+          dir: path.join(dir, 'redis'),
+          masterName: SENTINEL_MASTER,
+          args: REDIS_ARGS,
+          user: REDIS_USER,
+          password: REDIS_PASSWORD,
+        })
+      : null;
+    const redisServer = sentinelRedis
+      ? null
+      : await RedisServer.start({
+          dir: path.join(dir, 'redis'),
+          appendOnly: true,
+          args: REDIS_ARGS,
+        });
+    const client = sentinelRedis
+      ? sentinelRedis.client({ maxRetriesPerRequest: null })
+      : new Redis(redisUrl(redisServer!.port), { maxRetriesPerRequest: null });
     const store = new SweepStore({ redis: client, prefix: PREFIX });
     const queue = createTrialQueue({ connection: client, prefix: PREFIX });
     const apiPort = await freePort();
     const cluster = new ChaosCluster(
       dir,
       redisServer,
+      sentinelRedis,
       client,
       store,
       queue,
@@ -117,14 +156,32 @@ export class ChaosCluster {
     return cluster;
   }
 
+  /** The Redis of a cluster without Sentinel: the scenarios that restart or crash it. */
+  private get server(): RedisServer {
+    if (!this.redisServer) throw new Error('this cluster runs Redis behind Sentinel');
+    return this.redisServer;
+  }
+
   get redisUrl(): string {
-    return redisUrl(this.redisServer.port);
+    return redisUrl(this.server.port);
+  }
+
+  private redisEnv(): Record<string, string> {
+    if (!this.sentinelRedis) return { REDIS_URL: this.redisUrl };
+    return {
+      REDIS_SENTINELS: this.sentinelRedis.addresses,
+      REDIS_SENTINEL_MASTER: SENTINEL_MASTER,
+      REDIS_USERNAME: REDIS_USER,
+      REDIS_PASSWORD,
+    };
   }
 
   private env(extra: Record<string, string>): NodeJS.ProcessEnv {
+    const inherited = { ...process.env };
+    for (const name of REDIS_VARIABLES) delete inherited[name];
     return {
-      ...process.env,
-      REDIS_URL: this.redisUrl,
+      ...inherited,
+      ...this.redisEnv(),
       SEEDSWEEP_PREFIX: PREFIX,
       SEEDSWEEP_CACHE_DIR: path.join(this.dir, 'cache'),
       LOG_LEVEL: 'info',
@@ -209,9 +266,31 @@ export class ChaosCluster {
     this.startAggregator();
   }
 
+  /**
+   * Behind Sentinel: SIGKILLs the primary after `unreplicatedMs` of writes its replica never
+   * received (replication cut first), and returns once the sentinels have promoted the replica,
+   * with what the promoted replica lacks of the sweeps' results the old primary had acknowledged.
+   */
+  async failOverRedis(sweepIds: string[], unreplicatedMs: number): Promise<RedisFailover> {
+    if (!this.sentinelRedis) throw new Error('failOverRedis needs a cluster started with sentinel');
+    const keys = (await Promise.all(sweepIds.map((id) => this.store.sweepTrialKeys(id)))).flat();
+    const figures = await this.sentinelRedis.failOver(unreplicatedMs, async (redis) => {
+      const present = await new SweepStore({ redis, prefix: PREFIX }).resultsPresent(keys);
+      return new Set(keys.filter((_, i) => present[i]));
+    });
+    const { before, after, ...rest } = figures;
+    const failover: RedisFailover = {
+      ...rest,
+      resultsForgotten: [...before].filter((key) => !after.has(key)).length,
+    };
+    this.failovers.push(failover);
+    this.aofCommandsForgotten += failover.writesForgotten;
+    return failover;
+  }
+
   /** SHUTDOWN by SIGTERM: the AOF is flushed, nothing is lost. */
   async restartRedis(): Promise<void> {
-    await this.redisServer.stop();
+    await this.server.stop();
     await this.startRedisAgain();
   }
 
@@ -222,8 +301,8 @@ export class ChaosCluster {
    * the sweep, and everything after: what only the reconciler can repair.
    */
   async crashRedisForgettingJobsOf(sweepId: string): Promise<void> {
-    await this.redisServer.kill();
-    const file = await this.incrAofFile();
+    await this.server.kill();
+    const file = await incrAofFile(this.server.dir);
     const aof = await readFile(file);
     const cut = endOfTransactionWriting(aof, this.store.keys.sweep(sweepId));
     if (cut === null) throw new Error(`sweep ${sweepId} is not in the AOF`);
@@ -235,19 +314,12 @@ export class ChaosCluster {
 
   private async startRedisAgain(): Promise<void> {
     this.redisServer = await RedisServer.start({
-      dir: this.redisServer.dir,
-      port: this.redisServer.port,
+      dir: this.server.dir,
+      port: this.server.port,
       appendOnly: true,
       args: REDIS_ARGS,
     });
     this.redisRestarts += 1;
-  }
-
-  private async incrAofFile(): Promise<string> {
-    const dir = path.join(this.redisServer.dir, 'appendonlydir');
-    const manifest = await readFile(path.join(dir, 'appendonly.aof.manifest'), 'utf8');
-    const line = manifest.split('\n').find((l) => / type i\b/.test(l));
-    return path.join(dir, /^file (\S+)/.exec(line ?? '')![1]!);
   }
 
   /** An API call with the key; retried while the API or Redis is coming back. */
@@ -336,7 +408,7 @@ export class ChaosCluster {
     );
     await this.queue.close();
     this.client.disconnect();
-    await this.redisServer.kill();
+    await (this.sentinelRedis?.kill() ?? this.server.kill());
     if (!process.env.CHAOS_KEEP) await rm(this.dir, { recursive: true, force: true });
   }
 

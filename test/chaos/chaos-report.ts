@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { RedisFailover } from './chaos-cluster.js';
 
 /** The figures of one chaos scenario, as the closing table shows them. */
 export interface ChaosFigures {
@@ -8,8 +9,15 @@ export interface ChaosFigures {
   workerKills: number;
   aggregatorKills: number;
   redisRestarts: number;
-  /** Commands a Redis crash took out of the AOF (the last second of writes). */
+  /** Primaries killed for the sentinels to promote a replica. */
+  failovers: number;
+  /**
+   * Commands acknowledged that Redis then forgot: those a crash took out of the AOF (the last
+   * second of writes), and those a failover's promoted replica never received.
+   */
   aofCommandsForgotten: number;
+  /** Results acknowledged by an old primary that the promoted replica lacked; null: not measured. */
+  resultsForgotten: number | null;
   /** Trials the reconciler put back on the queue because Redis had forgotten their jobs. */
   requeuedByReconciler: number;
   /** Trainings started beyond the one each trained result needed. */
@@ -23,15 +31,21 @@ export interface ChaosFigures {
   /** Longest time from a worker's death to one of its trials running again, in seconds. */
   longestKillToRerunSeconds: number | null;
   wallSeconds: number;
+  /** Each failover's timing and replication offsets (in the JSON report, not the table). */
+  failoverDetails?: RedisFailover[];
 }
 
-const COLUMNS: [keyof ChaosFigures, string][] = [
+type Column = Exclude<keyof ChaosFigures, 'failoverDetails'>;
+
+const COLUMNS: [Column, string][] = [
   ['scenario', 'scenario'],
   ['trials', 'trials'],
   ['workerKills', 'worker kills'],
   ['aggregatorKills', 'aggregator kills'],
   ['redisRestarts', 'Redis restarts'],
+  ['failovers', 'failovers'],
   ['aofCommandsForgotten', 'Redis writes forgotten'],
+  ['resultsForgotten', 'results forgotten'],
   ['requeuedByReconciler', 'requeued by reconciler'],
   ['reExecutions', 're-executions'],
   ['duplicateWritesRefused', 'duplicate writes refused'],
@@ -65,7 +79,18 @@ export function chaosTable(rows: ChaosFigures[]): string {
   ].join('\n');
 }
 
+/**
+ * Writes the rows into the JSON report, replacing the rows of the same scenarios and keeping
+ * the others: each test file of the suite adds its own.
+ */
 export async function writeChaosReport(rows: ChaosFigures[], file: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(rows, null, 2)}\n`);
+  const earlier = await readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as unknown,
+    () => [],
+  );
+  const kept = Array.isArray(earlier) ? (earlier as ChaosFigures[]) : [];
+  const replaced = new Set(rows.map((row) => row.scenario));
+  const merged = [...kept.filter((row) => !replaced.has(row.scenario)), ...rows];
+  await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
 }

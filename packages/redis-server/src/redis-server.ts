@@ -13,6 +13,8 @@ export interface RedisServerOptions {
   bin?: string;
   /** Milliseconds to wait for "Ready to accept connections". */
   startTimeoutMs?: number;
+  /** A replica of this primary (`--replicaof`); its credentials go in `args` (`--masterauth`). */
+  replicaOf?: { host: string; port: number };
   /** More configuration, as `--name value` pairs: a password, a memory limit. */
   args?: string[];
 }
@@ -62,13 +64,16 @@ export class RedisServer {
       'no',
       '--loglevel',
       'notice',
+      ...(options.replicaOf
+        ? ['--replicaof', options.replicaOf.host, String(options.replicaOf.port)]
+        : []),
       ...(options.args ?? []),
     ];
-    // A process group of its own: Ctrl-C in the terminal must not take Redis down before the
-    // services that still write to it have stopped; the owner stops it last, with stop().
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await waitUntilReady(child, bin, port, options.startTimeoutMs ?? 10_000);
+    const { child, exited } = await spawnServer(bin, args, {
+      port,
+      timeoutMs: options.startTimeoutMs ?? 10_000,
+      readyLine: 'Ready to accept connections',
+    });
     return new RedisServer(child, port, options.dir, exited);
   }
 
@@ -90,11 +95,34 @@ export class RedisServer {
   }
 }
 
+interface ReadyCheck {
+  port: number;
+  timeoutMs: number;
+  /** What the server prints once it accepts connections. */
+  readyLine: string;
+}
+
+/**
+ * Starts `bin` and resolves once it prints `readyLine`; a RedisServerError (the server killed)
+ * when it exits first or takes longer than `timeoutMs`. In a process group of its own: Ctrl-C in
+ * the terminal must not take Redis down before the services that still write to it have
+ * stopped; the owner stops it last.
+ */
+export async function spawnServer(
+  bin: string,
+  args: string[],
+  ready: ReadyCheck,
+): Promise<{ child: ChildProcess; exited: Promise<void> }> {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitUntilReady(child, bin, ready);
+  return { child, exited };
+}
+
 function waitUntilReady(
   child: ChildProcess,
   bin: string,
-  port: number,
-  timeoutMs: number,
+  { port, timeoutMs, readyLine }: ReadyCheck,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
@@ -111,7 +139,7 @@ function waitUntilReady(
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
+      if (output.includes(readyLine)) {
         cleanup();
         // Keep draining the pipes so a chatty server never blocks on a full buffer.
         child.stdout?.resume();

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisServer, RedisServerError } from '../src/index.js';
+import { RedisServer, RedisServerError, SentinelServer } from '../src/index.js';
 
 /** One RESP round trip, without a client library: this package has none. */
 function command(port: number, ...args: string[]): Promise<string> {
@@ -73,5 +73,40 @@ describe('RedisServer', () => {
     } finally {
       await running.stop();
     }
+  });
+
+  it('starts a sentinel that monitors the primary under its name', async () => {
+    const dir = await tempDir();
+    const primary = await RedisServer.start({ dir: path.join(dir, 'primary') });
+    const sentinel = await SentinelServer.start({
+      dir: path.join(dir, 'sentinel'),
+      masterName: 'main',
+      master: { host: '127.0.0.1', port: primary.port },
+      quorum: 1,
+    });
+    try {
+      const reply = await command(sentinel.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'main');
+      expect(reply.split('\r\n')).toEqual([
+        '*2',
+        '$9',
+        '127.0.0.1',
+        expect.any(String),
+        String(primary.port),
+      ]);
+    } finally {
+      await sentinel.stop();
+      await primary.stop();
+    }
+  });
+
+  it('refuses a master name the sentinel configuration could not hold', async () => {
+    await expect(
+      SentinelServer.start({
+        dir: await tempDir(),
+        masterName: 'main primary',
+        master: { host: '127.0.0.1', port: 6379 },
+        quorum: 1,
+      }),
+    ).rejects.toThrow(/masterName/);
   });
 });

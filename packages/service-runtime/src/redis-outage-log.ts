@@ -93,15 +93,26 @@ export class RedisOutageLog {
 
 /**
  * ioredis's own "Connection is closed." and "Reached the max retries per request limit" carry
- * no code, only their class name or fixed text; socket errors carry Node's errno code.
+ * no code, only their class name or fixed text; socket errors carry Node's errno code. Behind
+ * Sentinel, "All sentinels are unreachable" is what ioredis says after asking each sentinel in
+ * turn and failing to reach the primary each names: during a failover, until the sentinels name
+ * the new one.
  */
 export function isConnectionError(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== undefined && CONNECTION_ERROR_CODES.has(code)) return true;
   if (error.name === 'MaxRetriesPerRequestError') return true;
-  return error.message === 'Connection is closed.';
+  return (
+    error.message === 'Connection is closed.' ||
+    error.message.startsWith('All sentinels are unreachable')
+  );
 }
 
 function reasonOf(error: Error): string {
-  return (error as NodeJS.ErrnoException).code ?? error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined) return code;
+  // ioredis's sentinel message goes on with its retry delay and the last socket error.
+  return error.message.startsWith('All sentinels are unreachable')
+    ? 'no sentinel named a reachable primary'
+    : error.message;
 }

@@ -13,6 +13,7 @@ export type RedisTarget =
       sentinels: SentinelAddress[];
       /** The name the sentinels monitor the primary under. */
       name: string;
+      username?: string;
       password?: string;
       sentinelPassword?: string;
     };
@@ -21,6 +22,7 @@ interface RedisVariables {
   REDIS_URL: string;
   REDIS_SENTINELS?: string | undefined;
   REDIS_SENTINEL_MASTER?: string | undefined;
+  REDIS_USERNAME?: string | undefined;
   REDIS_PASSWORD?: string | undefined;
   REDIS_SENTINEL_PASSWORD?: string | undefined;
 }
@@ -29,7 +31,12 @@ interface RedisVariables {
 export function redisTargetOf(e: RedisVariables, urlGiven: boolean): RedisTarget {
   if (e.REDIS_SENTINELS === undefined) {
     const stray = (
-      ['REDIS_SENTINEL_MASTER', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD'] as const
+      [
+        'REDIS_SENTINEL_MASTER',
+        'REDIS_USERNAME',
+        'REDIS_PASSWORD',
+        'REDIS_SENTINEL_PASSWORD',
+      ] as const
     ).filter((name) => e[name] !== undefined);
     if (stray.length > 0) {
       throw new EnvError(`${stray.join(', ')}: only read with REDIS_SENTINELS, which is not set`);
@@ -46,6 +53,7 @@ export function redisTargetOf(e: RedisVariables, urlGiven: boolean): RedisTarget
     kind: 'sentinel',
     sentinels: parseSentinels(e.REDIS_SENTINELS),
     name: e.REDIS_SENTINEL_MASTER,
+    ...(e.REDIS_USERNAME !== undefined && { username: e.REDIS_USERNAME }),
     ...(e.REDIS_PASSWORD !== undefined && { password: e.REDIS_PASSWORD }),
     ...(e.REDIS_SENTINEL_PASSWORD !== undefined && { sentinelPassword: e.REDIS_SENTINEL_PASSWORD }),
   };

@@ -17,6 +17,8 @@ export const redisEnvShape = {
   REDIS_SENTINELS: z.string().optional(),
   /** With REDIS_SENTINELS: the name the sentinels monitor the primary under. */
   REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  /** With REDIS_SENTINELS: the ACL user of the primary and its replicas; unset, the default user. */
+  REDIS_USERNAME: z.string().min(1).optional(),
   /** With REDIS_SENTINELS: the password of the primary and its replicas (REDIS_URL carries it otherwise). */
   REDIS_PASSWORD: z.string().min(1).optional(),
   /** With REDIS_SENTINELS: the sentinels' own password, when they require one. */

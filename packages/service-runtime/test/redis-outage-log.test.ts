@@ -69,6 +69,23 @@ describe('a Redis outage, seen from a service with several connections', () => {
     expect(lines.map((line) => line.msg)).toEqual(['redis client error', 'redis client error']);
     expect(outages.down).toBe(false);
   });
+
+  it('counts a primary no sentinel can lead to as the outage it is, not an error per attempt', () => {
+    const { log, lines } = capturedLog();
+    const outages = new RedisOutageLog(log);
+    const sentinelsTried = () =>
+      new Error(
+        'All sentinels are unreachable. Retrying from scratch after 10ms. Last error: connect ECONNREFUSED',
+      );
+    outages.report(sentinelsTried(), 'commands');
+    outages.report(sentinelsTried(), 'commands');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      msg: 'redis unreachable (no sentinel named a reachable primary): retrying; logged once until it is back',
+    });
+    expect(outages.down).toBe(true);
+  });
 });
 
 describe('closing a client', () => {

@@ -48,11 +48,12 @@ describe('the shared part of a service environment', () => {
     );
   });
 
-  it('reads Sentinel addresses, the primary’s name and passwords', () => {
+  it('reads Sentinel addresses, the primary’s name, the user and passwords', () => {
     expect(
       settings({
         REDIS_SENTINELS: 'sentinel-a:26379, 10.0.0.2:26380,[::1]:26381',
         REDIS_SENTINEL_MASTER: 'seedsweep',
+        REDIS_USERNAME: 'u',
         REDIS_PASSWORD: 'p',
         REDIS_SENTINEL_PASSWORD: 's',
       }).redis,
@@ -64,6 +65,7 @@ describe('the shared part of a service environment', () => {
         { host: '::1', port: 26381 },
       ],
       name: 'seedsweep',
+      username: 'u',
       password: 'p',
       sentinelPassword: 's',
     });
@@ -87,6 +89,9 @@ describe('the shared part of a service environment', () => {
     ).toBe('REDIS_SENTINELS: "a" is not host:port');
     expect(errorOf(() => settings({ REDIS_SENTINEL_MASTER: 'm' })).message).toBe(
       'REDIS_SENTINEL_MASTER: only read with REDIS_SENTINELS, which is not set',
+    );
+    expect(errorOf(() => settings({ REDIS_USERNAME: 'u', REDIS_PASSWORD: 'p' })).message).toBe(
+      'REDIS_USERNAME, REDIS_PASSWORD: only read with REDIS_SENTINELS, which is not set',
     );
   });
 });

@@ -9,6 +9,8 @@ export interface RedisServerReport {
   maxmemoryPolicy: string;
   /** Whether the append-only file is on: without it, a restart of Redis forgets everything. */
   appendOnly: boolean;
+  /** Replicas connected to this primary (what a failover could promote; 0 without Sentinel). */
+  replicas: number;
 }
 
 /** What seedsweep writes inside transactions, which an AOF replays as the default user. */
@@ -23,8 +25,11 @@ const REPLAYED_COMMANDS = [
 
 /**
  * Refuses a server that may lose data: one that may evict keys (`maxmemory` set with any policy
- * but `noeviction`), and one with an AOF whose default user may not run what seedsweep writes.
- * Reads INFO rather than CONFIG GET, which managed services and ACL users are often denied.
+ * but `noeviction`), and one with an AOF whose default user may not run what seedsweep writes;
+ * and a replica, which refuses every write. Reads INFO rather than CONFIG GET, which managed
+ * services and ACL users are often denied. Behind Sentinel the client has asked the sentinels
+ * for the primary: this checks that primary (its replicas are not reachable from here: give them
+ * the same settings).
  */
 export async function checkRedisServer(redis: Redis): Promise<RedisServerReport> {
   const fields = parseInfo(await redis.info());
@@ -33,7 +38,17 @@ export async function checkRedisServer(redis: Redis): Promise<RedisServerReport>
     maxmemory: Number(fields.get('maxmemory') ?? 0),
     maxmemoryPolicy: fields.get('maxmemory_policy') ?? 'noeviction',
     appendOnly: fields.get('aof_enabled') === '1',
+    replicas: Number(fields.get('connected_slaves') ?? 0),
   };
+  if (fields.get('role') === 'slave') {
+    const primary = `${fields.get('master_host') ?? '?'}:${fields.get('master_port') ?? '?'}`;
+    throw new RedisUnfitError(
+      'REDIS_IS_REPLICA',
+      `Redis is a replica of ${primary}: it refuses every write. Point REDIS_URL at the primary, ` +
+        'or give REDIS_SENTINELS and REDIS_SENTINEL_MASTER to follow whichever server is primary.',
+      { primary },
+    );
+  }
   if (report.maxmemory > 0 && report.maxmemoryPolicy !== 'noeviction') {
     throw new RedisUnfitError(
       'REDIS_MAY_EVICT',

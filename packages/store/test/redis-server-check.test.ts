@@ -49,6 +49,28 @@ describe('checkRedisServer', () => {
   });
 });
 
+describe('checkRedisServer and replication', () => {
+  it('refuses a replica, naming its primary, and counts the primary’s replicas', async () => {
+    const replica = await startPrivateRedis({
+      args: ['--replicaof', '127.0.0.1', String(server.server.port)],
+    });
+    const client = new Redis(replica.url);
+    try {
+      const error = await checkRedisServer(client).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RedisUnfitError);
+      expect(error).toMatchObject({
+        code: 'REDIS_IS_REPLICA',
+        details: { primary: `127.0.0.1:${server.server.port}` },
+      });
+      expect((error as Error).message).toContain('REDIS_SENTINELS');
+      await expect.poll(async () => (await checkRedisServer(redis)).replicas).toBe(1);
+    } finally {
+      client.disconnect();
+      await replica.close();
+    }
+  });
+});
+
 describe('checkRedisServer with ACLs and an AOF', () => {
   it('refuses a default user that may not run what an AOF replays, naming the command and the fix', async () => {
     const acl = await startPrivateRedis({

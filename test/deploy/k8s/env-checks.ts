@@ -23,6 +23,12 @@ import { ROLES, roleOf, type Role, type RoleEnv } from './service-roles.js';
  */
 export const SECRET_PLACEHOLDERS: Record<string, string> = {
   REDIS_URL: 'rediss://seedsweep:placeholder-password@redis.example:6380',
+  // The redis-sentinel component's keys, instead of REDIS_URL.
+  REDIS_SENTINELS: 'redis.example:26379',
+  REDIS_SENTINEL_MASTER: 'mymaster',
+  REDIS_PASSWORD: 'placeholder-password',
+  REDIS_USERNAME: 'seedsweep',
+  REDIS_SENTINEL_PASSWORD: 'placeholder-sentinel-password',
   API_KEYS: `write:${'w'.repeat(32)},read:${'m'.repeat(32)}`,
   METRICS_API_KEY: 'm'.repeat(32),
 };
