@@ -30,14 +30,12 @@ interface RedisVariables {
 /** `urlGiven`: REDIS_URL was set, not defaulted; with sentinels as well it is a contradiction. */
 export function redisTargetOf(e: RedisVariables, urlGiven: boolean): RedisTarget {
   if (e.REDIS_SENTINELS === undefined) {
-    const stray = (
-      [
-        'REDIS_SENTINEL_MASTER',
-        'REDIS_USERNAME',
-        'REDIS_PASSWORD',
-        'REDIS_SENTINEL_PASSWORD',
-      ] as const
-    ).filter((name) => e[name] !== undefined);
+    // Only the Sentinel-specific names are a mistake on their own: REDIS_USERNAME and
+    // REDIS_PASSWORD are common enough in shells and env files (ours sets REDIS_PASSWORD for the
+    // compose file's Redis) that a service must not refuse to start over them.
+    const stray = (['REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_PASSWORD'] as const).filter(
+      (name) => e[name] !== undefined,
+    );
     if (stray.length > 0) {
       throw new EnvError(`${stray.join(', ')}: only read with REDIS_SENTINELS, which is not set`);
     }

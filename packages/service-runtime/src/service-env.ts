@@ -17,9 +17,9 @@ export const redisEnvShape = {
   REDIS_SENTINELS: z.string().optional(),
   /** With REDIS_SENTINELS: the name the sentinels monitor the primary under. */
   REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
-  /** With REDIS_SENTINELS: the ACL user of the primary and its replicas; unset, the default user. */
+  /** With REDIS_SENTINELS: the ACL user of the primary and its replicas (unset: the default user); without, ignored. */
   REDIS_USERNAME: z.string().min(1).optional(),
-  /** With REDIS_SENTINELS: the password of the primary and its replicas (REDIS_URL carries it otherwise). */
+  /** With REDIS_SENTINELS: the password of the primary and its replicas; without, ignored (REDIS_URL carries it). */
   REDIS_PASSWORD: z.string().min(1).optional(),
   /** With REDIS_SENTINELS: the sentinels' own password, when they require one. */
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),

@@ -90,8 +90,11 @@ describe('the shared part of a service environment', () => {
     expect(errorOf(() => settings({ REDIS_SENTINEL_MASTER: 'm' })).message).toBe(
       'REDIS_SENTINEL_MASTER: only read with REDIS_SENTINELS, which is not set',
     );
-    expect(errorOf(() => settings({ REDIS_USERNAME: 'u', REDIS_PASSWORD: 'p' })).message).toBe(
-      'REDIS_USERNAME, REDIS_PASSWORD: only read with REDIS_SENTINELS, which is not set',
-    );
+    // Common names, set for other tools (our .env.example sets REDIS_PASSWORD for compose's
+    // Redis): ignored without sentinels, never a reason to refuse to start.
+    expect(settings({ REDIS_USERNAME: 'u', REDIS_PASSWORD: 'p' }).redis).toEqual({
+      kind: 'url',
+      url: 'redis://127.0.0.1:6379',
+    });
   });
 });
