@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'bullmq';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TrialEnqueuer } from '@seedsweep/queue';
+import { bullPrefix, TRIAL_QUEUE, TrialEnqueuer } from '@seedsweep/queue';
+import { deleteKeys, uniquePrefix } from '@seedsweep/redis-fixture';
 import { parseSweepText, planSweep, trialKey } from '@seedsweep/sweep-spec';
 import { buildApp } from '../../services/api/dist/app.js';
 import { LocalStack } from './local-stack.js';
@@ -385,6 +387,75 @@ training: {epochs: 2}
       await context.close();
     } finally {
       await open.close();
+    }
+  });
+
+  it("shows each live sweep's share of the workers, its place in the queue and its priority", async () => {
+    // An API of its own with no worker: jobs are taken as a worker takes them (the lowest
+    // priority first), so the queue's state is known at each step.
+    const prefix = uniquePrefix('e2e-share');
+    const open = await buildApp({
+      redis: stack.redis,
+      prefix,
+      maxTrials: 1_000,
+      maxBodyBytes: 64 * 1024,
+      logger: false,
+      auth: { mode: 'off' },
+    });
+    await open.listen({ port: 0, host: '127.0.0.1' });
+    const taker = new Worker(TRIAL_QUEUE, undefined, {
+      connection: stack.redis.duplicate({ maxRetriesPerRequest: null }),
+      prefix: bullPrefix(prefix),
+      autorun: false,
+    });
+    try {
+      const address = open.server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const submitTo = async (name: string, from: number, priority: string) => {
+        const response = await fetch(`${base}/v1/sweeps`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/yaml' },
+          body: `name: ${name}\nregions: [East]\nseeds: {from: ${from}, to: ${from + 1}}\nrandomout: {tau: [1e-3], activePercent: [50]}\ntraining: {epochs: 1}\npriority: ${priority}\n`,
+        });
+        expect(response.status).toBe(201);
+        return ((await response.json()) as { id: string }).id;
+      };
+      // 4 trials each of 1 unit of work: the normal sweep's priorities 1-4, the high one's all 1.
+      const normal = await submitTo('share-normal', 0, 'normal');
+      const high = await submitTo('share-high', 10, 'high');
+
+      const { context, page } = await newPage();
+      await page.goto(base);
+      const cell = (id: string, col: string) =>
+        page.locator(`tr[data-sweep="${id}"] [data-col=${col}]`);
+      await eventually(() => cell(normal, 'ahead').textContent()).toBe('next');
+      expect(await cell(high, 'ahead').textContent()).toBe('1 ahead');
+      expect(await cell(normal, 'share').textContent()).toBe('none running');
+      expect(await cell(high, 'priority').textContent()).toBe('high');
+
+      // The normal sweep's first trial, then the high one's: one each of two running. The high
+      // sweep's three others (priority 1) are before the normal sweep's second (priority 2).
+      for (const token of ['first', 'second']) {
+        expect(await taker.getNextJob(token, { block: false })).toBeDefined();
+      }
+      await eventually(() => cell(normal, 'share').textContent()).toBe('1 of 2 (50%)');
+      expect(await cell(high, 'share').textContent()).toBe('1 of 2 (50%)');
+      expect(await cell(normal, 'ahead').textContent()).toBe('3 ahead');
+      expect(await cell(high, 'ahead').textContent()).toBe('next');
+
+      await page.goto(`${base}/#/sweeps/${normal}`);
+      const summary = page.getByTestId('fair-share');
+      await summary.waitFor();
+      expect(await summary.getByTestId('share').textContent()).toBe('1 of 2 (50%)');
+      expect(await summary.getByTestId('ahead').textContent()).toBe('3 ahead');
+      expect(await summary.getByTestId('priority').textContent()).toBe('normal');
+      expect(await summary.textContent()).toContain('jobs of other sweeps before its next trial');
+      await page.screenshot({ path: path.join(IMAGES, 'dashboard-share.png') });
+      await context.close();
+    } finally {
+      await taker.close();
+      await open.close();
+      await deleteKeys(stack.redis, prefix);
     }
   });
 

@@ -8,6 +8,7 @@ export {
   type CancelResponse,
   type CellStats,
   type FailureGroup,
+  type FairShare,
   type GridResponse as StoredGrid,
   type GroupGrid,
   type ImportResponse,

@@ -231,8 +231,11 @@ describe('a sweep from submit to export', () => {
 
     const list = await seedsweep(['status']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^ID\s+NAME\s+STATE\s+DONE\s+CREATED$/m);
-    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+cli tiny\\s+done\\s+4/4\\s`, 'm'));
+    expect(list.stdout).toMatch(/^ID\s+NAME\s+STATE\s+DONE\s+SHARE\s+AHEAD\s+PRIORITY\s+CREATED$/m);
+    // A done sweep has no share and no place; its priority class stays.
+    expect(list.stdout).toMatch(
+      new RegExp(`^${id}\\s+cli tiny\\s+done\\s+4/4\\s+–\\s+–\\s+normal\\s`, 'm'),
+    );
   });
 
   it('prints the grid by itself, in each metric, and as JSON', async () => {
@@ -376,6 +379,16 @@ describe('watching through trouble', () => {
     const file = await sweepFile('long.yaml', tinySweep('cli long', '{from: 20, to: 23}', 150));
     const submitted = await seedsweep(['submit', file]);
     const id = submitted.stdout.trim();
+
+    // Live: its share of the workers and its place in the queue (alone on it: next, or its
+    // trials left wait for their baselines).
+    const live = await seedsweep(['status', id]);
+    expect(live.stdout).toMatch(
+      /^ {2}share\s+(nothing runs now|\d of \d running trials \(\d+%\)), priority normal$/m,
+    );
+    expect(live.stdout).toMatch(
+      /^ {2}place\s+(its next trial is the next to be taken|no trial waiting)/m,
+    );
 
     const watch = seedsweepUntil(['status', id, '--watch'], /^watching sweep /m);
     await watch.seen;

@@ -50,6 +50,32 @@ export const failureGroupSchema = z.object({
 });
 export type FailureGroup = z.infer<typeof failureGroupSchema>;
 
+export const sweepPrioritySchema = z
+  .enum(['high', 'normal', 'low'])
+  .describe(
+    "the sweep's priority class: against a normal sweep, a high one gets 4 turns of the workers for 1, a low one 1 for 4",
+  );
+export type SweepPriority = z.infer<typeof sweepPrioritySchema>;
+
+/** Where a sweep stands among the live sweeps that share the workers. */
+export const fairShareSchema = z.object({
+  priority: sweepPrioritySchema,
+  running: z.number().int().describe("the sweep's trials running now (counts.running)"),
+  runningAll: z.number().int().describe('trials running now in the whole deployment'),
+  share: z
+    .number()
+    .nullable()
+    .describe('running / runningAll: its share of the busy workers; null while nothing runs'),
+  ahead: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "queued jobs (of other sweeps) the workers take before the sweep's next queued trial; 0: it is next; null when none of its trials waits to be taken (all done, running, or delayed: RandomOut trials waiting for their baselines)",
+    ),
+});
+export type FairShare = z.infer<typeof fairShareSchema>;
+
 /** A sweep's progress; also the data of the `status` event. */
 export const sweepStatusSchema = z.object({
   id: z.string(),
@@ -76,6 +102,9 @@ export const sweepStatusSchema = z.object({
     .nullable()
     .describe('remaining trials x mean trial time / trials running now; null until one finished'),
   running: z.array(runningTrialSchema),
+  fairShare: fairShareSchema.describe(
+    'its share of the workers and its place in the queue: live sweeps take turns by work done',
+  ),
   failures: z
     .array(failureGroupSchema)
     .describe('failed trials grouped by class, code and reason, the largest group first'),

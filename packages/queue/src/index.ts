@@ -38,3 +38,4 @@ export {
   type FairShareSweep,
 } from './fair-share-schedule.js';
 export { currentVirtualTime } from './virtual-clock.js';
+export { jobsAhead } from './jobs-ahead.js';

@@ -143,7 +143,7 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
     prefix: bullPrefix(prefix),
   });
   const plans = new PlanCache();
-  const reader = new SweepReader(store, queue, plans);
+  const reader = new SweepReader(store, queue, plans, redis);
   return {
     redis,
     store,

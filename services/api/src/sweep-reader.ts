@@ -1,5 +1,6 @@
+import type { Redis } from 'ioredis';
 import type { RunningTrial, SweepStatus, TrialRow } from '@seedsweep/api-contract';
-import type { TrialProgress, TrialQueue } from '@seedsweep/queue';
+import { jobsAhead, trialJobId, type TrialProgress, type TrialQueue } from '@seedsweep/queue';
 import {
   describeFailure,
   type PlanCache,
@@ -20,6 +21,8 @@ export class SweepReader {
     private readonly store: SweepStore,
     private readonly queue: TrialQueue,
     private readonly plans: PlanCache,
+    /** For the look-ups of a sweep's place in the queue. */
+    private readonly redis: Redis,
   ) {}
 
   async sweep(id: string): Promise<SweepRecord> {
@@ -32,17 +35,39 @@ export class SweepReader {
     return this.plans.get(sweep);
   }
 
-  async status(sweep: SweepRecord): Promise<SweepStatus> {
+  /**
+   * `active`: the running jobs, when the caller has read them for several sweeps (a list). The
+   * sweep's place in the queue costs a look-up of its first queued trials' jobs and two counts,
+   * whatever the size of the queue or of the sweep.
+   */
+  async status(sweep: SweepRecord, active?: readonly ActiveJob[]): Promise<SweepStatus> {
     const keys = await this.store.sweepTrialKeys(sweep.id);
-    const states = await this.store.getStates(keys);
-    return sweepStatus(sweep, keys, states, await this.running(new Set(keys)));
+    const [states, jobs] = await Promise.all([
+      this.store.getStates(keys),
+      active ?? this.queue.getActive(0, -1),
+    ]);
+    const running = runningTrials(jobs, new Set(keys));
+    const runningKeys = new Set(running.map((r) => r.key));
+    // Queued as the counts say: neither done, failed nor running (in the plan's order, which is
+    // the order of the sweep's priorities); a cancelled sweep's are not queued.
+    const queued =
+      sweep.lifecycle === 'cancelled'
+        ? []
+        : keys.filter((key, i) => {
+            const state = states[i]!;
+            return !state.summary && !state.failure && !runningKeys.has(key);
+          });
+    const ahead = await jobsAhead(this.queue, this.redis, queued.map(trialJobId));
+    return sweepStatus(sweep, keys, states, running, { runningAll: jobs.length, ahead });
   }
 
   async list(offset: number, limit: number): Promise<{ total: number; sweeps: SweepStatus[] }> {
     const sweeps = await this.store.listSweeps({ offset, limit });
+    // The running jobs once for the page, not once per sweep.
+    const active = await this.queue.getActive(0, -1);
     return {
       total: await this.store.countSweeps(),
-      sweeps: await Promise.all(sweeps.map((s) => this.status(s))),
+      sweeps: await Promise.all(sweeps.map((s) => this.status(s, active))),
     };
   }
 
@@ -79,22 +104,24 @@ export class SweepReader {
     const majority = states.find((s) => s.summary)?.summary?.majorityRate ?? null;
     return { seeds, majorityRate: majority };
   }
+}
 
-  /** This sweep's running trials with their last reported epoch. */
-  private async running(keys: Set<string>): Promise<RunningTrial[]> {
-    const active = await this.queue.getActive(0, -1);
-    return active
-      .filter((job) => keys.has(job.data.key))
-      .map((job) => {
-        const progress = job.progress as Partial<TrialProgress> | number;
-        return {
-          key: job.data.key,
-          label: describeTrial(job.data.spec),
-          epoch: typeof progress === 'object' ? (progress.epoch ?? null) : null,
-          epochs: typeof progress === 'object' ? (progress.epochs ?? null) : null,
-        };
-      });
-  }
+/** A job a worker is running. */
+type ActiveJob = Awaited<ReturnType<TrialQueue['getActive']>>[number];
+
+/** The running trials among `keys`, with their last reported epoch. */
+function runningTrials(active: readonly ActiveJob[], keys: Set<string>): RunningTrial[] {
+  return active
+    .filter((job) => keys.has(job.data.key))
+    .map((job) => {
+      const progress = job.progress as Partial<TrialProgress> | number;
+      return {
+        key: job.data.key,
+        label: describeTrial(job.data.spec),
+        epoch: typeof progress === 'object' ? (progress.epoch ?? null) : null,
+        epochs: typeof progress === 'object' ? (progress.epochs ?? null) : null,
+      };
+    });
 }
 
 function trialRow(trial: Trial, result: TrialRecord | null, stored: TrialFailure | null): TrialRow {

@@ -10,15 +10,25 @@ import { describeFailure, type SweepRecord, type TrialState } from '@seedsweep/s
 /** Failure groups a status lists at most; the rest are in the trial rows. */
 const MAX_FAILURE_GROUPS = 10;
 
+/** What a status needs of the queue besides the sweep's running trials. */
+export interface QueueView {
+  /** Jobs running now, of every sweep. */
+  runningAll: number;
+  /** Jobs the workers take before the sweep's next queued trial (jobsAhead). */
+  ahead: number | null;
+}
+
 /**
  * A sweep's state from its trials': done when every trial has a result, else cancelled once
  * cancelled, failed when the rest failed for good, running once anything ran, else queued.
+ * Without `queue`, the sweep's running trials are all that run and its place is unknown.
  */
 export function sweepStatus(
   sweep: SweepRecord,
   keys: string[],
   states: TrialState[],
   running: RunningTrial[],
+  queue: QueueView = { runningAll: running.length, ahead: null },
 ): SweepStatus {
   const runningKeys = new Set(running.map((r) => r.key));
   const counts: TrialCounts = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
@@ -58,6 +68,17 @@ export function sweepStatus(
     etaSeconds:
       meanMs === null ? null : round((remaining * meanMs) / 1000 / Math.max(1, counts.running)),
     running,
+    fairShare: {
+      // Sweeps stored before priorities existed are normal.
+      priority: sweep.definition.priority ?? 'normal',
+      running: counts.running,
+      runningAll: queue.runningAll,
+      share:
+        queue.runningAll === 0
+          ? null
+          : Math.round((counts.running / queue.runningAll) * 1000) / 1000,
+      ahead: queue.ahead,
+    },
     failures: [...failures.values()].sort((a, b) => b.count - a.count).slice(0, MAX_FAILURE_GROUPS),
   };
 }

@@ -42,6 +42,23 @@ describe('sweepStatus', () => {
     expect(status.derived).toBe(0);
   });
 
+  it("gives the sweep's share of the running trials, its priority and its place", () => {
+    const running = [{ key: 'c', label: 'c', epoch: 3, epochs: 10 }];
+    const states = [done(1), pending, pending, pending];
+    const high = sweep({ definition: { priority: 'high' } as SweepRecord['definition'] });
+    expect(sweepStatus(high, keys, states, running, { runningAll: 3, ahead: 7 }).fairShare).toEqual(
+      { priority: 'high', running: 1, runningAll: 3, share: 0.333, ahead: 7 },
+    );
+    // Stored before priorities: normal. Nothing running anywhere: no share.
+    expect(sweepStatus(sweep(), keys, [pending, pending, pending, pending], []).fairShare).toEqual({
+      priority: 'normal',
+      running: 0,
+      runningAll: 0,
+      share: null,
+      ahead: null,
+    });
+  });
+
   it("counts the done trials whose result is their baseline's", () => {
     const derived: TrialState = { summary: { ...done(0).summary!, derived: true }, failure: null };
     expect(sweepStatus(sweep(), keys, [done(1), derived, derived, pending], []).derived).toBe(2);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { integerFlag } from '@seedsweep/command-line';
 import { ApiClient } from '../api-client.js';
-import type { SweepStatus } from '../api-types.js';
+import type { FairShare, SweepStatus } from '../api-types.js';
 import type { CommandContext, CommandResult } from '../command.js';
 import { formatDuration, formatTime } from '../number-format.js';
 import { failureLines } from '../failure-report.js';
@@ -12,8 +12,11 @@ import { watchToEnd } from '../watch-to-end.js';
 
 export const statusHelp = `Usage: seedsweep status [<id>] [options]
 
-With an id: the sweep's state, trial counts, ETA and running trials.
-Without: the sweeps, newest first (id, name, state, done/trials, created).
+With an id: the sweep's state, trial counts, ETA, running trials and, while it is live, its
+share of the workers (its running trials of all running) and its place in the queue (the jobs
+of other sweeps the workers take before its next trial), with its priority.
+Without: the sweeps, newest first (id, name, state, done/trials, share, jobs ahead, priority,
+created).
 
   --watch        follow the sweep until it ends, then show its grid (needs an id); exit code
                  0 when it is done, 1 when it failed or was cancelled
@@ -75,16 +78,22 @@ async function listSweeps(
     ctx.log("no sweeps yet; 'seedsweep submit <sweep.yaml>' submits one");
     return;
   }
-  const rows = list.sweeps.map((s) => [
-    s.id,
-    s.name,
-    s.state,
-    `${s.counts.done}/${s.trials}`,
-    formatTime(s.createdAt),
-  ]);
+  const rows = list.sweeps.map((s) => {
+    const live = isLive(s);
+    return [
+      s.id,
+      s.name,
+      s.state,
+      `${s.counts.done}/${s.trials}`,
+      live ? `${s.fairShare.running}/${s.fairShare.runningAll}` : '–',
+      live && s.fairShare.ahead !== null ? String(s.fairShare.ahead) : '–',
+      s.fairShare.priority,
+      formatTime(s.createdAt),
+    ];
+  });
   const lines = textTable(
-    [['ID', 'NAME', 'STATE', 'DONE', 'CREATED'], ...rows],
-    ['left', 'left', 'left', 'right', 'left'],
+    [['ID', 'NAME', 'STATE', 'DONE', 'SHARE', 'AHEAD', 'PRIORITY', 'CREATED'], ...rows],
+    ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left'],
   );
   for (const line of lines) ctx.out(line);
   if (list.total > list.sweeps.length) {
@@ -107,7 +116,8 @@ function printStatus(status: SweepStatus, ctx: CommandContext, json: boolean): v
       `${counts.done} done, ${counts.running} running, ${counts.queued} queued, ${counts.failed} failed, ${counts.cancelled} cancelled`,
     ],
   ];
-  if (status.state === 'queued' || status.state === 'running') {
+  if (isLive(status)) {
+    rows.push(['share', shareText(status.fairShare)], ['place', placeText(status.fairShare)]);
     const mean =
       status.meanTrialSeconds === null
         ? ''
@@ -128,4 +138,25 @@ function printStatus(status: SweepStatus, ctx: CommandContext, json: boolean): v
   ctx.out(`sweep ${status.id} "${status.name}": ${status.state}`);
   for (const line of textTable(rows)) ctx.out(`  ${line}`);
   for (const line of failureLines(status.id, status.failures)) ctx.out(`  ${line}`);
+}
+
+/** Queued or running: a sweep that takes turns of the workers. */
+function isLive(status: SweepStatus): boolean {
+  return status.state === 'queued' || status.state === 'running';
+}
+
+function shareText(share: FairShare): string {
+  const of =
+    share.runningAll === 0
+      ? 'nothing runs now'
+      : `${share.running} of ${share.runningAll} running trials (${Math.round((share.share ?? 0) * 100)}%)`;
+  return `${of}, priority ${share.priority}`;
+}
+
+function placeText(share: FairShare): string {
+  if (share.ahead === null) {
+    return 'no trial waiting to be taken: the rest are running, or wait for their baselines or a retry';
+  }
+  if (share.ahead === 0) return 'its next trial is the next to be taken';
+  return `${share.ahead} queued job${share.ahead === 1 ? '' : 's'} of other sweeps before its next trial`;
 }

@@ -1,4 +1,5 @@
 import type { SweepList as SweepListResponse } from '@seedsweep/api-contract';
+import { formatAhead, formatShare, isLive } from './fair-share.js';
 import { formatDuration, formatTime } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { useSession } from './session.js';
@@ -48,6 +49,13 @@ export function SweepList({ onUnauthorized }: { onUnauthorized: () => void }) {
                 <th scope="col" class="num">
                   Trials
                 </th>
+                <th scope="col" title="its running trials of all running trials">
+                  Workers
+                </th>
+                <th scope="col" title="queued jobs of other sweeps before its next trial">
+                  Queue
+                </th>
+                <th scope="col">Priority</th>
                 <th scope="col">ETA</th>
                 <th scope="col">Created</th>
               </tr>
@@ -71,11 +79,14 @@ export function SweepList({ onUnauthorized }: { onUnauthorized: () => void }) {
                     {sweep.derived}
                   </td>
                   <td class="num">{sweep.trials}</td>
-                  <td>
-                    {sweep.state === 'running' || sweep.state === 'queued'
-                      ? formatDuration(sweep.etaSeconds)
-                      : '–'}
+                  <td data-col="share">
+                    {isLive(sweep.state) ? formatShare(sweep.fairShare) : '–'}
                   </td>
+                  <td data-col="ahead">
+                    {isLive(sweep.state) ? formatAhead(sweep.fairShare.ahead) : '–'}
+                  </td>
+                  <td data-col="priority">{sweep.fairShare.priority}</td>
+                  <td>{isLive(sweep.state) ? formatDuration(sweep.etaSeconds) : '–'}</td>
                   <td>{formatTime(sweep.createdAt)}</td>
                 </tr>
               ))}

@@ -11,6 +11,7 @@ import type {
 import { ApiProblem } from './api-problem.js';
 import { CellDetails } from './cell-details.js';
 import { DownloadButton } from './download-button.js';
+import { FairShareSummary, isLive } from './fair-share.js';
 import { followEvents } from './event-stream.js';
 import { formatDuration, formatTime } from './format.js';
 import { GainLegend } from './gain-legend.js';
@@ -186,6 +187,7 @@ export function SweepPage({ id, onUnauthorized }: { id: string; onUnauthorized: 
         <span>ETA {FINAL.has(status.state) ? '–' : formatDuration(status.etaSeconds)}</span>
         <span class="muted">created {formatTime(status.createdAt)}</span>
       </div>
+      {isLive(status.state) && <FairShareSummary share={status.fairShare} />}
       <SweepActions status={status} onChanged={setStatus} />
       {status.failures.length > 0 && (
         <ul class="failures">
