@@ -2,23 +2,37 @@ import type { Problem, SubmitResponse, SweepStatus } from '@seedsweep/api-contra
 
 /**
  * The requests the benchmarks make of their own deployment's API, which takes no keys (the CLI
- * starts it with AUTH=off). A request that has no answer within 30 s fails.
+ * starts it with AUTH=off) unless the benchmark asked for some: `apiKey` is then sent. A
+ * request that has no answer within 30 s fails.
  */
 export function submitSweep(
   apiUrl: string,
   text: string,
   format: 'yaml' | 'json',
   signal: AbortSignal,
+  apiKey?: string,
 ): Promise<SubmitResponse> {
   return request(`${apiUrl}/v1/sweeps`, signal, {
     method: 'POST',
-    headers: { 'content-type': format === 'yaml' ? 'application/yaml' : 'application/json' },
+    headers: {
+      'content-type': format === 'yaml' ? 'application/yaml' : 'application/json',
+      ...authorization(apiKey),
+    },
     body: text,
   });
 }
 
-export function sweepStatus(apiUrl: string, id: string, signal: AbortSignal): Promise<SweepStatus> {
-  return request(`${apiUrl}/v1/sweeps/${id}`, signal);
+export function sweepStatus(
+  apiUrl: string,
+  id: string,
+  signal: AbortSignal,
+  apiKey?: string,
+): Promise<SweepStatus> {
+  return request(`${apiUrl}/v1/sweeps/${id}`, signal, { headers: authorization(apiKey) });
+}
+
+function authorization(apiKey: string | undefined): Record<string, string> {
+  return apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
 }
 
 async function request<T>(url: string, signal: AbortSignal, init: RequestInit = {}): Promise<T> {

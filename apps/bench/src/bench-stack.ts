@@ -17,7 +17,13 @@ export class BenchStack {
 
   static async start(
     ctx: BenchContext,
-    options: { name: string; workers: number; env?: Record<string, string> },
+    options: {
+      name: string;
+      workers: number;
+      env?: Record<string, string>;
+      /** Read-write keys the API takes (AUTH on); none by default (AUTH=off). */
+      apiKeys?: readonly string[];
+    },
   ): Promise<BenchStack> {
     if (!ctx.startDeployment) {
       throw new Error(`bench ${options.name} needs a deployment: startDeployment is not given`);
@@ -35,6 +41,7 @@ export class BenchStack {
           ...options.env,
         },
         log: ctx.log,
+        ...(options.apiKeys && { apiKeys: options.apiKeys }),
       });
       return new BenchStack(deployment, dir);
     } catch (error) {

@@ -36,6 +36,11 @@ export interface DeploymentRequest {
   env: Record<string, string>;
   /** The services' warnings and errors. */
   log: (line: string) => void;
+  /**
+   * Read-write keys the API takes (AUTH on), for a benchmark of several users; without them the
+   * API takes none (AUTH=off).
+   */
+  apiKeys?: readonly string[];
 }
 
 export type StartDeployment = (request: DeploymentRequest) => Promise<Deployment>;

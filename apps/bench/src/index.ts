@@ -36,3 +36,11 @@ export {
   type Verified,
 } from './sweep-bench.js';
 export { runApiBenchmark, type ApiBenchOptions, type ApiBenchReport } from './api-bench.js';
+export {
+  runFairnessBenchmark,
+  type FairnessBenchOptions,
+  type FairnessBenchReport,
+  type KeysRun,
+  type LateSweepRun,
+  type QueueOrder,
+} from './fairness-bench.js';

@@ -73,6 +73,7 @@ describe('loadBenchCommand', () => {
     ['workers', 'Usage: seedsweep bench workers [options]'],
     ['sweep', 'Usage: seedsweep bench sweep [options]'],
     ['api', 'Usage: seedsweep bench api [options]'],
+    ['fairness', 'Usage: seedsweep bench fairness [options]'],
     ['all', 'Usage: seedsweep bench [--out F] [--no-torch]'],
   ])('loads %s with its help', async (name, usage) => {
     const command = await loadBenchCommand(name);

@@ -16,6 +16,11 @@ export interface LocalServicesOptions {
   log: (line: string) => void;
   /** Only warnings and errors of the services: `run` shows its own progress instead. */
   warningsOnly?: boolean;
+  /**
+   * Read-write keys the API takes (AUTH on), for a benchmark of several users; by default it
+   * takes none (AUTH=off). It listens on loopback either way.
+   */
+  apiKeys?: readonly string[];
 }
 
 interface Service {
@@ -54,17 +59,28 @@ export class LocalServices {
     // The services run in process groups of their own; should seedsweep exit without stopping
     // them (a second Ctrl-C), they must not outlive it.
     process.once('exit', this.killOnExit);
-    // A stack for this machine's user: no keys to set up, and nothing that other machines reach.
-    this.options.log(
-      `the API runs without API keys (AUTH=off), on ${LOOPBACK} only: other machines cannot reach it`,
-    );
-    this.spawn('api', '@seedsweep/api', {
-      AUTH: 'off',
-      HOST: LOOPBACK,
-      // Empty is unset: keys meant for another API must not contradict AUTH=off.
-      API_KEYS: '',
-      API_KEYS_FILE: '',
-    });
+    const keys = this.options.apiKeys ?? [];
+    if (keys.length > 0) {
+      this.options.log(`the API takes ${keys.length} API keys, on ${LOOPBACK} only`);
+      this.spawn('api', '@seedsweep/api', {
+        AUTH: 'on',
+        HOST: LOOPBACK,
+        API_KEYS: keys.join(','),
+        API_KEYS_FILE: '',
+      });
+    } else {
+      // A stack for this machine's user: no keys to set up, and nothing other machines reach.
+      this.options.log(
+        `the API runs without API keys (AUTH=off), on ${LOOPBACK} only: other machines cannot reach it`,
+      );
+      this.spawn('api', '@seedsweep/api', {
+        AUTH: 'off',
+        HOST: LOOPBACK,
+        // Empty is unset: keys meant for another API must not contradict AUTH=off.
+        API_KEYS: '',
+        API_KEYS_FILE: '',
+      });
+    }
     this.spawn('aggregator', '@seedsweep/aggregator', {});
     for (let i = 1; i <= this.options.workers; i += 1) {
       this.spawn(`worker-${i}`, '@seedsweep/worker', { WORKER_NAME: `local-worker-${i}` });

@@ -145,6 +145,11 @@ const commands: Command[] = [
     load: async () => (await import('./commands/bench.js')).benchCommand('sweep'),
   },
   {
+    path: ['bench', 'fairness'],
+    summary: 'a small sweep behind a large one, fair share against FIFO; two keys sharing',
+    load: async () => (await import('./commands/bench.js')).benchCommand('fairness'),
+  },
+  {
     path: ['bench'],
     summary: 'every benchmark: trainer, workers, api (one JSON with --out)',
     load: async () => (await import('./commands/bench.js')).benchCommand('all'),

@@ -415,6 +415,80 @@ describe('seedsweep bench sweep', () => {
   });
 });
 
+describe('seedsweep bench fairness', () => {
+  it('times a small sweep behind a large one with fair share and FIFO, and two keys’ shares, as JSON', async () => {
+    const run = await seedsweep([
+      'bench',
+      'fairness',
+      '--large-seeds',
+      '3',
+      '--large-epochs',
+      '2',
+      '--small-seeds',
+      '1',
+      '--small-epochs',
+      '1',
+      '--delay',
+      '0.5',
+      '--workers',
+      '1',
+      '--keys-seeds',
+      '1',
+      '--keys-epochs',
+      '1',
+      '--keys-workers',
+      '1',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as {
+      cpu: string;
+      cores: number;
+      large: { trials: number };
+      small: { trials: number };
+      lateSweep: {
+        workers: number;
+        order: string;
+        aheadAtSubmission: number | null;
+        firstResultSeconds: number;
+        doneSeconds: number;
+        largeDoneBySmallDone: number;
+        smallShare: number;
+      }[];
+      keys: {
+        sweeps: { name: string; key: string; share: number }[];
+        keys: { key: string; sweeps: number; share: number; trainingSeconds: number }[];
+      };
+    };
+    // 3 seeds x (baseline + one cell); 1 seed x (baseline + two cells).
+    expect(report).toMatchObject({ large: { trials: 6 }, small: { trials: 3 } });
+    expect(report.cpu).not.toBe('');
+    expect(report.lateSweep.map((r) => [r.workers, r.order])).toEqual([
+      [1, 'fifo'],
+      [1, 'fair'],
+    ]);
+    const [fifo, fair] = report.lateSweep;
+    // FIFO: behind what was queued; fair share: its first trial is the next one taken.
+    expect(fifo!.aheadAtSubmission).toBeGreaterThan(0);
+    expect(fair!.aheadAtSubmission).toBe(0);
+    for (const r of report.lateSweep) {
+      expect(r.firstResultSeconds).toBeGreaterThan(0);
+      expect(r.doneSeconds).toBeGreaterThanOrEqual(r.firstResultSeconds);
+      expect(r.largeDoneBySmallDone).toBeLessThanOrEqual(6);
+      expect(r.smallShare).toBeGreaterThanOrEqual(0);
+      expect(r.smallShare).toBeLessThanOrEqual(1);
+    }
+    expect(report.keys.sweeps.map((s) => s.key)).toEqual(['A', 'A', 'B']);
+    expect(report.keys.keys.map((k) => [k.key, k.sweeps])).toEqual([
+      ['A', 2],
+      ['B', 1],
+    ]);
+    const total = report.keys.keys.reduce((sum, k) => sum + k.share, 0);
+    expect(total).toBeCloseTo(1, 6);
+  });
+});
+
 describe('seedsweep bench api', () => {
   it('reports the time to answer a submission and the grid latency under load, as JSON', async () => {
     const run = await seedsweep([

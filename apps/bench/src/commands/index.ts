@@ -3,7 +3,8 @@ import type { BenchCommand } from './bench-command.js';
 export type { BenchCommand, BenchCommandContext } from './bench-command.js';
 
 /** `seedsweep bench <name>`, and `all` for `seedsweep bench` alone. */
-export type BenchCommandName = 'trainer' | 'engines' | 'workers' | 'sweep' | 'api' | 'all';
+export type BenchCommandName =
+  'trainer' | 'engines' | 'workers' | 'sweep' | 'api' | 'fairness' | 'all';
 
 /**
  * The command-line of the benchmarks (help, flags, text or --json), for `seedsweep bench`. Only
@@ -21,6 +22,8 @@ export async function loadBenchCommand(name: BenchCommandName): Promise<BenchCom
       return (await import('./sweep.js')).sweepCommand;
     case 'api':
       return (await import('./api.js')).apiCommand;
+    case 'fairness':
+      return (await import('./fairness.js')).fairnessCommand;
     case 'all':
       return (await import('./all.js')).allCommand;
   }

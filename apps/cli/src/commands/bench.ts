@@ -37,11 +37,18 @@ export async function benchCommand(name: BenchCommandName): Promise<{
 /** A local stack with a redis-server of its own in the benchmark's directory, on a free port. */
 async function startDeployment(
   ctx: CommandContext,
-  { workers, dir, env, log }: DeploymentRequest,
+  { workers, dir, env, log, apiKeys }: DeploymentRequest,
 ): Promise<Deployment> {
   const stack = await LocalStack.start(
     { ...ctx, log },
-    { workers, port: await freePort(), warningsOnly: true, ownRedisIn: dir, env },
+    {
+      workers,
+      port: await freePort(),
+      warningsOnly: true,
+      ownRedisIn: dir,
+      env,
+      ...(apiKeys && { apiKeys }),
+    },
   );
   return {
     apiUrl: stack.services.apiUrl,

@@ -76,6 +76,8 @@ export class LocalStack {
       ownRedisIn?: string;
       /** On top of this process's environment, for every service. */
       env?: NodeJS.ProcessEnv;
+      /** Read-write API keys the API takes (AUTH on); none by default (AUTH=off). */
+      apiKeys?: readonly string[];
     },
   ): Promise<LocalStack> {
     const redis = options.ownRedisIn
@@ -98,6 +100,7 @@ export class LocalStack {
       env: { ...process.env, ...options.env },
       log: ctx.log,
       warningsOnly: options.warningsOnly ?? false,
+      ...(options.apiKeys && { apiKeys: options.apiKeys }),
     });
     services.start();
     try {
