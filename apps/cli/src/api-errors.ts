@@ -37,6 +37,8 @@ export class ApiTimeoutError extends ApiClientError {
  * says what to set: the API's own wording names headers the user never sees.
  */
 export function keyProblem(problem: Problem, apiUrl: string, keySent: boolean): Problem {
+  // A 403 about what the key may submit, not about its role: the API's own words say it.
+  if (problem.code === 'PRIORITY_NOT_ALLOWED') return problem;
   let detail: string;
   if (problem.status === 403) {
     detail =

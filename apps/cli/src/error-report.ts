@@ -25,6 +25,9 @@ const USER_INPUT_PROBLEMS = new Set([
   'API_KEY_REQUIRED',
   'API_KEY_INVALID',
   'API_KEY_READ_ONLY',
+  // The sweep as written is not this key's to submit: change its priority, or split it.
+  'PRIORITY_NOT_ALLOWED',
+  'SWEEP_OVER_QUOTA',
 ]);
 
 /**

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ApiProblemError, ApiUnreachableError, problemText } from '../src/api-errors.js';
+import {
+  ApiProblemError,
+  ApiUnreachableError,
+  keyProblem,
+  problemText,
+} from '../src/api-errors.js';
 import type { Problem } from '../src/api-types.js';
 import { describeError, exitCodeFor } from '../src/error-report.js';
 import { InterruptedError } from '../src/interrupted-error.js';
@@ -77,5 +82,31 @@ describe('a problem as one line', () => {
     for (const code of ['REDIS_UNAVAILABLE', 'INTERNAL', 'GRID_NOT_READY']) {
       expect(exitCodeFor(new ApiProblemError(problem({ code, status: 503 })))).toBe(1);
     }
+  });
+
+  it('gives exit code 2 for a sweep the key may not submit as written, 1 for a quota that is used up for now', () => {
+    for (const code of ['PRIORITY_NOT_ALLOWED', 'SWEEP_OVER_QUOTA']) {
+      expect(exitCodeFor(new ApiProblemError(problem({ code, status: 403 })))).toBe(2);
+    }
+    expect(exitCodeFor(new ApiProblemError(problem({ code: 'QUOTA_EXCEEDED', status: 429 })))).toBe(
+      1,
+    );
+  });
+
+  it("keeps the API's words for a priority the key may not submit: it is not about the key's role", () => {
+    const refused = problem({
+      status: 403,
+      code: 'PRIORITY_NOT_ALLOWED',
+      detail: 'API key alice may not submit high-priority sweeps (its entry has no high=allow)',
+    });
+    expect(keyProblem(refused, 'http://api', true)).toBe(refused);
+    const readOnly = problem({
+      status: 403,
+      code: 'API_KEY_READ_ONLY',
+      detail: 'POST changes state',
+    });
+    expect(keyProblem(readOnly, 'http://api', true).detail).toMatch(
+      /is read-only; set SEEDSWEEP_API_KEY/,
+    );
   });
 });

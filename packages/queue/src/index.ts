@@ -5,6 +5,7 @@ export {
   trialKeyOfJobId,
   trialJobData,
   trialJobDataShape,
+  OWNER_NAME,
   type TrialJobData,
   type TrialJobResult,
   type TrialProgress,

@@ -60,6 +60,8 @@ export class TrialEnqueuer {
        * (benchmarks, tests).
        */
       schedule?: FairShareSchedule;
+      /** The API key (by name) of the trials' sweep, carried by the jobs it adds (maxWorkers). */
+      owner?: string | null;
     } = {},
   ): Promise<EnqueueOutcome> {
     const retryFailed: RetryFailed =
@@ -109,7 +111,7 @@ export class TrialEnqueuer {
       await this.queue.addBulk(
         chunk.map((trial) => ({
           name: TRIAL_JOB_NAME,
-          data: trialJobData(trial),
+          data: trialJobData(trial, options.owner),
           opts: {
             jobId: trialJobId(trial.key),
             ...(options.schedule && { priority: options.schedule.priorityOf(trial.key) }),

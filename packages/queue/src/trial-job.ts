@@ -9,6 +9,12 @@ export const TRIAL_JOB_NAME = 'train';
 export interface TrialJobData {
   key: string;
   spec: TrialSpec;
+  /**
+   * The API key (by name) whose sweep put the trial on the queue: the worker holds one of that
+   * key's workers while it trains it (maxWorkers). Absent without authentication, and on jobs
+   * added before quotas. A trial shared by sweeps of several keys carries the first one's.
+   */
+  owner?: string;
 }
 
 /** Progress a worker reports after every epoch, through job.updateProgress. */
@@ -40,11 +46,18 @@ export function trialKeyOfJobId(jobId: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-export function trialJobData(trial: Trial): TrialJobData {
-  return { key: trial.key, spec: trial.spec };
+export function trialJobData(trial: Trial, owner?: string | null): TrialJobData {
+  return { key: trial.key, spec: trial.spec, ...(owner && { owner }) };
 }
+
+/** An API key's name (or, unnamed, its id): what the API accepts in `name=`, safe in a Redis key. */
+export const OWNER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 export const trialJobDataShape = z.object({
   key: z.string().regex(/^[0-9a-f]{64}$/, 'must be a 64-character hex content key'),
   spec: z.record(z.string(), z.unknown()),
+  owner: z
+    .string()
+    .regex(OWNER_NAME, 'must be an API key name: 1-64 letters, digits, ., _ or -')
+    .optional(),
 });

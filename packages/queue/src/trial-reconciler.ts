@@ -99,6 +99,7 @@ export class TrialReconciler {
     const { enqueued } = await enqueuer.enqueue(unfinished, undefined, {
       keepFailed: true,
       schedule,
+      owner: sweep.owner ?? null,
     });
     outcome.requeued += enqueued;
     if (submitting) {

@@ -34,6 +34,25 @@ export class StoreKeys {
   idempotency(key: string): string {
     return `${this.prefix}:idempotency:${key}`;
   }
+  /**
+   * The sweeps an API key (by its name) submitted that may still count against its quotas:
+   * written with the sweep, dropped once it is cancelled or has every result.
+   */
+  ownerSweeps(owner: string): string {
+    return `${this.prefix}:owner:${owner}:sweeps`;
+  }
+  /** Held while a submission of the key checks its quotas and writes its sweep. */
+  ownerLock(owner: string): string {
+    return `${this.prefix}:owner:${owner}:lock`;
+  }
+  /** The key's trials in training: job id -> when the hold lapses unless renewed (ms). */
+  ownerHolds(owner: string): string {
+    return `${this.prefix}:owner:${owner}:holds`;
+  }
+  /** Each key's maxWorkers (0: unlimited), by name: what workers read, with no key configuration. */
+  get ownerWorkerLimits(): string {
+    return `${this.prefix}:owner-worker-limits`;
+  }
   /** Pub/sub channel on which cancelled trial keys reach the workers that run them. */
   get cancelChannel(): string {
     return `${this.prefix}:cancel`;

@@ -29,6 +29,17 @@ export interface SweepRecord {
   virtualStart?: number;
   /** The API key that submitted it, by its name; null without authentication. Absent before quotas. */
   owner?: string | null;
+  /**
+   * What the sweep was admitted with against its owner's quotas: its trials to run and the
+   * dry-run estimate of their core-hours (the upper end). Its pending core-hours afterwards are
+   * this share of its trials not yet finished. Absent without an owner.
+   */
+  admitted?: SweepAdmission;
+}
+
+export interface SweepAdmission {
+  trials: number;
+  coreHours: number;
 }
 
 export type NewSweep = Omit<SweepRecord, 'lifecycle' | 'cancelledAt' | 'submitted'>;

@@ -79,6 +79,19 @@ export class SweepStore {
     const multi = this.redis.multi();
     multi.hsetnx(this.keys.sweep(sweep.id), 'record', JSON.stringify(record));
     multi.hset(this.keys.sweep(sweep.id), 'lifecycle', 'active');
+    if (sweep.owner) {
+      // Beside the record, so that a key's usage reads a few fields, not every definition.
+      multi.hset(
+        this.keys.sweep(sweep.id),
+        'owner',
+        sweep.owner,
+        'admittedTrials',
+        String(sweep.admitted?.trials ?? sweep.trials),
+        'admittedCoreHours',
+        String(sweep.admitted?.coreHours ?? 0),
+      );
+      multi.sadd(this.keys.ownerSweeps(sweep.owner), sweep.id);
+    }
     multi.zadd(this.keys.sweeps, Date.parse(sweep.createdAt), sweep.id);
     // Tells the aggregator there is a new sweep to draw, before any of its results arrive.
     multi.xadd(
@@ -115,8 +128,10 @@ export class SweepStore {
    */
   async deleteSweep(id: string): Promise<void> {
     const keys = await this.sweepTrialKeys(id);
+    const owner = await this.redis.hget(this.keys.sweep(id), 'owner');
     const pipeline = this.redis.pipeline();
     pipeline.zrem(this.keys.sweeps, id);
+    if (owner) pipeline.srem(this.keys.ownerSweeps(owner), id);
     pipeline.del(this.keys.sweep(id), this.keys.sweepTrials(id), this.keys.sweepGrid(id));
     for (const key of keys) pipeline.srem(this.keys.trialSweeps(key), id);
     for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;

@@ -15,9 +15,11 @@ import {
   TrialCanceller,
   TrialEnqueuer,
 } from '@seedsweep/queue';
-import { IdempotencyKeys, PlanCache, SweepStore } from '@seedsweep/store';
+import { IdempotencyKeys, PlanCache, SweepStore, type OwnerLockOptions } from '@seedsweep/store';
 import type { AppContext } from './app-context.js';
+import { ApiKeyRing } from './auth/api-key-ring.js';
 import type { AuthOptions } from './auth/auth-options.js';
+import type { KeyQuota } from './auth/key-quota.js';
 import { adminPlugin } from './plugins/admin.js';
 import { authPlugin } from './plugins/auth.js';
 import { contentEncodingPlugin } from './plugins/content-encoding.js';
@@ -37,6 +39,7 @@ import { sweepTrialRoutes } from './routes/sweep-trials.js';
 import { GridCache } from './grid-cache.js';
 import { SweepPlanner } from './sweep-planner.js';
 import { SweepReader } from './sweep-reader.js';
+import { SubmissionQuotas } from './submission-quotas.js';
 import { SweepSubmitter } from './sweep-submitter.js';
 
 export interface AppOptions {
@@ -51,6 +54,10 @@ export interface AppOptions {
   logger: FastifyBaseLogger | boolean;
   /** API keys, or `{ mode: 'off' }`: required, so that no caller leaves the API open by omission. */
   auth: AuthOptions;
+  /** Quotas of the keys whose entries set none (QUOTA_MAX_*); default DEFAULT_KEY_QUOTA. */
+  quotaDefaults?: KeyQuota;
+  /** The lock around a key's quota check and sweep creation (tests shorten its wait). */
+  quotaLock?: OwnerLockOptions;
   /** Requests a minute per API key (per address without one); absent or 0: no limit. */
   rateLimitPerMinute?: number;
   /** How long a request waits for an earlier one with its Idempotency-Key; default 10 s. */
@@ -99,6 +106,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const context = createContext(options, app.log);
   app.decorate('seedsweep', context);
+  // The workers read each key's maxWorkers from Redis; sweeps admitted later publish it again,
+  // so an API that cannot yet reach Redis only logs it.
+  await context.quotas?.publishLimits().catch((error: unknown) => {
+    app.log.warn(
+      { err: error },
+      "could not publish the keys' maxWorkers; each sweep admitted will",
+    );
+  });
   app.addHook('onClose', async () => {
     await context.submitter.close();
     await context.queueEvents.close();
@@ -114,7 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       prefix: options.prefix,
     });
   }
-  await app.register(authPlugin, { auth: options.auth });
+  await app.register(authPlugin, { ring: context.keys });
   await app.register(contentEncodingPlugin, { maxBodyBytes: options.maxBodyBytes });
 
   await app.register(docsPlugin);
@@ -135,6 +150,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext {
   const { redis, prefix } = options;
   const store = new SweepStore({ redis, prefix });
+  const keys =
+    options.auth.mode === 'keys' ? new ApiKeyRing(options.auth.keys, options.quotaDefaults) : null;
+  // Quotas are per key: with authentication off there are none.
+  const quotas =
+    keys &&
+    new SubmissionQuotas({
+      redis,
+      keys: store.keys,
+      ring: keys,
+      log,
+      ...(options.quotaLock && { lock: options.quotaLock }),
+    });
   const queue = createTrialQueue({ connection: redis, prefix });
   const queueEvents = new QueueEvents(TRIAL_QUEUE, {
     // Blocking reads wait out an outage rather than fail after the request path's retries.
@@ -144,11 +171,19 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
   });
   const plans = new PlanCache();
   const reader = new SweepReader(store, queue, plans, redis);
+  const planner = new SweepPlanner({
+    store,
+    reader,
+    maxTrials: options.maxTrials,
+    maxBodyBytes: options.maxBodyBytes,
+  });
   return {
     redis,
     store,
     queue,
     queueEvents,
+    keys,
+    quotas,
     submitter: new SweepSubmitter({
       store,
       enqueuer: new TrialEnqueuer(queue, store, redis),
@@ -157,17 +192,17 @@ function createContext(options: AppOptions, log: FastifyBaseLogger): AppContext 
       maxBodyBytes: options.maxBodyBytes,
       log,
       virtualTime: () => currentVirtualTime(queue, redis),
+      quotas,
+      estimate: async (definition, plan) => {
+        const summary = await planner.summarise(definition, plan, { workers: 1 });
+        return { trials: summary.toRun, coreHours: summary.coreHours.max };
+      },
       ...(options.idempotencyWaitMs !== undefined && {
         idempotencyWaitMs: options.idempotencyWaitMs,
       }),
       ...(options.enqueueWindow !== undefined && { enqueueWindow: options.enqueueWindow }),
     }),
-    planner: new SweepPlanner({
-      store,
-      reader,
-      maxTrials: options.maxTrials,
-      maxBodyBytes: options.maxBodyBytes,
-    }),
+    planner,
     reader,
     grids: new GridCache(store),
     canceller: new TrialCanceller(queue, store, redis),

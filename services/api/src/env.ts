@@ -10,6 +10,13 @@ import {
 } from '@seedsweep/service-runtime';
 import { apiKeysFromFile, apiKeysFromList, type ApiKeyParse } from './auth/api-key-entries.js';
 import type { AuthOptions } from './auth/auth-options.js';
+import { DEFAULT_KEY_QUOTA, type KeyQuota } from './auth/key-quota.js';
+
+/** A quota's default: a number from 0 (unlimited). */
+function quota(fallback: number, options: { integer: boolean }) {
+  const number = z.coerce.number().min(0).max(1_000_000_000);
+  return (options.integer ? number.int() : number).default(fallback);
+}
 
 export const envSchema = z.object({
   ...redisEnvShape,
@@ -27,12 +34,31 @@ export const envSchema = z.object({
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
   ...logEnvShape,
-  /** Comma-separated `KEY`, `write:KEY` or `read:KEY` entries. */
+  /**
+   * Comma-separated `KEY`, `write:KEY` or `read:KEY` entries, each optionally followed by
+   * settings separated by spaces: `name=`, `maxQueuedTrials=`, `maxCoreHours=`, `maxWorkers=`
+   * (0: unlimited), `high=allow` (see docs/operations.md, quotas and priorities).
+   */
   API_KEYS: z.string().optional(),
   /** A file of the same entries, one a line (a mounted secret). */
   API_KEYS_FILE: z.string().optional(),
-  /** `off` runs without API keys; never off unless said so. */
+  /** `off` runs without API keys; never off unless said so. Off, there are no quotas either. */
   AUTH: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  /**
+   * Per API key: the most trials its live sweeps may have unfinished, the sweep submitted
+   * included, for keys that do not set `maxQueuedTrials=`; 0: unlimited.
+   */
+  QUOTA_MAX_QUEUED_TRIALS: quota(DEFAULT_KEY_QUOTA.maxQueuedTrials, { integer: true }),
+  /**
+   * Per API key: the most estimated core-hours (the dry run's upper estimate) its unfinished
+   * trials may need, for keys that do not set `maxCoreHours=`; 0: unlimited.
+   */
+  QUOTA_MAX_CORE_HOURS: quota(DEFAULT_KEY_QUOTA.maxCoreHours, { integer: false }),
+  /**
+   * Per API key: the most of its trials in training at once, over all workers, for keys that do
+   * not set `maxWorkers=`; 0: unlimited.
+   */
+  QUOTA_MAX_WORKERS: quota(DEFAULT_KEY_QUOTA.maxWorkers, { integer: true }),
   /** Requests a minute per API key (or per client address without one); 0 turns it off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
 });
@@ -43,6 +69,8 @@ export interface ApiEnv extends ServiceSettings {
   maxTrials: number;
   maxBodyBytes: number;
   auth: AuthOptions;
+  /** Quotas of the keys whose entries do not set their own; unused with AUTH=off. */
+  quotaDefaults: KeyQuota;
   /** 0: no rate limit. */
   rateLimitPerMinute: number;
 }
@@ -59,6 +87,11 @@ export function parseEnv(env: NodeJS.ProcessEnv): ApiEnv {
     maxTrials: e.MAX_TRIALS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     auth: authOf(e),
+    quotaDefaults: {
+      maxQueuedTrials: e.QUOTA_MAX_QUEUED_TRIALS,
+      maxCoreHours: e.QUOTA_MAX_CORE_HOURS,
+      maxWorkers: e.QUOTA_MAX_WORKERS,
+    },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };
 }

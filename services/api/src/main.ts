@@ -47,6 +47,7 @@ async function start(): Promise<RunningService> {
     maxBodyBytes: env.maxBodyBytes,
     logger,
     auth: env.auth,
+    quotaDefaults: env.quotaDefaults,
     rateLimitPerMinute: env.rateLimitPerMinute,
   });
   app.seedsweep.queue.on('error', (error) => outages.report(error, 'queue'));

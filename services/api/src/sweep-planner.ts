@@ -8,11 +8,15 @@ import {
   secondsPerEpochTable,
   summarisePlan,
   type EpochMeasurement,
+  type PlanSummary,
+  type SweepDefinition,
   type SweepFormat,
   type SweepPlan,
   type TrialSpec,
 } from '@seedsweep/sweep-spec';
 import { TRAINER_VERSION, type BaselineHistory } from '@seedsweep/trainer/config';
+import type { ApiKeyIdentity } from './auth/api-key-ring.js';
+import { assertPriorityAllowed } from './priority-permission.js';
 import type { SweepReader } from './sweep-reader.js';
 
 type RegionName = TrialSpec['region'];
@@ -29,6 +33,14 @@ export interface SweepPlannerOptions {
 export interface PlanRequest {
   text: string;
   format: SweepFormat;
+  workers: number;
+  trialsPerWorker?: number | undefined;
+  /** The key asking: a dry run refuses `priority: high` as its submission would. */
+  identity?: ApiKeyIdentity | null;
+}
+
+/** How many trials at a time the estimate's wall time assumes. */
+export interface PlanSlots {
   workers: number;
   trialsPerWorker?: number | undefined;
 }
@@ -53,10 +65,24 @@ export class SweepPlanner {
   }
 
   async plan(request: PlanRequest): Promise<PlanResponse> {
-    const { store, maxTrials, maxBodyBytes } = this.options;
+    const { maxTrials, maxBodyBytes } = this.options;
     const definition = parseSweepText(request.text, request.format, { maxBytes: maxBodyBytes });
+    assertPriorityAllowed(definition, request.identity ?? null, request.text);
     // planSweep refuses an oversized sweep (SWEEP_TOO_LARGE) before building anything.
     const plan = planSweep(definition, { maxTrials, trainerVersion: TRAINER_VERSION });
+    return { dryRun: true, ...(await this.summarise(definition, plan, request)) };
+  }
+
+  /**
+   * What a planned sweep would cost here: the dry run's answer, and what a submission is
+   * admitted with against its key's quotas (toRun, coreHours.max), so both count alike.
+   */
+  async summarise(
+    definition: SweepDefinition,
+    plan: SweepPlan,
+    slots: PlanSlots,
+  ): Promise<PlanSummary> {
+    const { store } = this.options;
     const keys = plan.trials.map((t) => t.key);
     const present = await store.resultsPresent(keys);
     const stored = new Set(keys.filter((_, i) => present[i]));
@@ -98,18 +124,17 @@ export class SweepPlanner {
     if (short().length > 0) await this.measureOtherSweeps(short(), measure);
 
     const rates = secondsPerEpochTable(regions, measurements);
-    const summary = summarisePlan({
+    return summarisePlan({
       definition,
       plan,
       stored,
       baselines,
       rates,
       trainerVersion: TRAINER_VERSION,
-      workers: request.workers,
-      trialsPerWorker: request.trialsPerWorker ?? this.defaultTrialsPerWorker,
-      ...(request.trialsPerWorker === undefined && { defaultCoresOf: "the API's machine" }),
+      workers: slots.workers,
+      trialsPerWorker: slots.trialsPerWorker ?? this.defaultTrialsPerWorker,
+      ...(slots.trialsPerWorker === undefined && { defaultCoresOf: "the API's machine" }),
     });
-    return { dryRun: true, ...summary };
   }
 
   /** Baselines of this deployment's newest sweeps, read until every region has enough. */

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SubmitResponse as ContractSubmitResponse } from '@seedsweep/api-contract';
 import { FairShareSchedule, type EnqueueOutcome, type TrialEnqueuer } from '@seedsweep/queue';
-import type { IdempotencyKeys, SweepStore } from '@seedsweep/store';
+import type { IdempotencyKeys, SweepAdmission, SweepStore } from '@seedsweep/store';
 import {
   countTrials,
   parseSweepText,
@@ -11,10 +11,14 @@ import {
   SweepTooLargeError,
   type SweepDefinition,
   type SweepFormat,
+  type SweepPlan,
   type Trial,
 } from '@seedsweep/sweep-spec';
 import { TRAINER_VERSION } from '@seedsweep/trainer/config';
+import type { ApiKeyIdentity } from './auth/api-key-ring.js';
 import { ApiError } from './errors/index.js';
+import { assertPriorityAllowed } from './priority-permission.js';
+import type { SubmissionQuotas } from './submission-quotas.js';
 import { newSweepId } from './sweep-id.js';
 
 /** The answer to a submission, before the route adds its links. */
@@ -35,6 +39,13 @@ export interface SweepSubmitterOptions {
   log: FastifyBaseLogger;
   /** The fair-share virtual time now (currentVirtualTime of the queue). */
   virtualTime: () => Promise<number>;
+  /** The keys' quotas; null with authentication off, which has none. */
+  quotas: SubmissionQuotas | null;
+  /**
+   * What a sweep would cost here, as its dry run says (SweepPlanner.summarise): its trials to
+   * run and the upper estimate of their core-hours, which its key's quotas count.
+   */
+  estimate: (definition: SweepDefinition, plan: SweepPlan) => Promise<SweepAdmission>;
   /** How long a request waits for an earlier one with its Idempotency-Key; default 10 s. */
   idempotencyWaitMs?: number;
   /**
@@ -67,10 +78,16 @@ export class SweepSubmitter {
     this.idempotencyWaitMs = options.idempotencyWaitMs ?? 10_000;
   }
 
-  async submit(text: string, format: SweepFormat, idempotencyKey?: string): Promise<SubmitOutcome> {
-    const definition = this.validate(text, format);
+  /** `identity`: the API key submitting; null with authentication off. */
+  async submit(
+    text: string,
+    format: SweepFormat,
+    identity: ApiKeyIdentity | null,
+    idempotencyKey?: string,
+  ): Promise<SubmitOutcome> {
+    const definition = this.validate(text, format, identity);
     if (idempotencyKey === undefined)
-      return { response: await this.create(definition), replayed: false };
+      return { response: await this.create(definition, identity), replayed: false };
     const fingerprint = requestFingerprint(format, text);
     const claim = await this.claim(idempotencyKey, fingerprint);
     if (claim.status === 'completed') {
@@ -90,7 +107,7 @@ export class SweepSubmitter {
     }
     let response: SubmitResponse;
     try {
-      response = await this.create(definition);
+      response = await this.create(definition, identity);
     } catch (error) {
       await this.options.idempotency.release(idempotencyKey).catch((releaseError: unknown) => {
         // The claim then expires by itself; until then retries wait for it and get a 409.
@@ -142,8 +159,13 @@ export class SweepSubmitter {
   }
 
   /** Parses and counts: every refusal that needs no Redis, in milliseconds, by arithmetic. */
-  private validate(text: string, format: SweepFormat): SweepDefinition {
+  private validate(
+    text: string,
+    format: SweepFormat,
+    identity: ApiKeyIdentity | null,
+  ): SweepDefinition {
     const definition = parseSweepText(text, format, { maxBytes: this.options.maxBodyBytes });
+    assertPriorityAllowed(definition, identity, text);
     const count = countTrials(definition);
     if (count.trials > this.options.maxTrials) {
       throw new SweepTooLargeError(
@@ -156,8 +178,11 @@ export class SweepSubmitter {
     return definition;
   }
 
-  private async create(definition: SweepDefinition): Promise<SubmitResponse> {
-    const { store, enqueuer, log } = this.options;
+  private async create(
+    definition: SweepDefinition,
+    identity: ApiKeyIdentity | null,
+  ): Promise<SubmitResponse> {
+    const { store, enqueuer, log, quotas } = this.options;
     const plan = planSweep(definition, {
       maxTrials: this.options.maxTrials,
       trainerVersion: TRAINER_VERSION,
@@ -169,35 +194,49 @@ export class SweepSubmitter {
       { virtualStart, priority: definition.priority ?? 'normal' },
       plan.trials,
     );
-    await store.createSweep(
-      {
-        id,
-        name: definition.name,
-        createdAt,
-        definition,
-        trainerVersion: TRAINER_VERSION,
-        trials: plan.trials.length,
-        reused: 0,
-        enqueued: 0,
-        virtualStart,
-      },
-      plan.trials,
-    );
+    const owner = identity?.name ?? null;
+    // Outside the key's lock: the estimate reads stored results, and depends on no other sweep.
+    const admitted = quotas && identity ? await this.options.estimate(definition, plan) : null;
+    const write = () =>
+      store.createSweep(
+        {
+          id,
+          name: definition.name,
+          createdAt,
+          definition,
+          trainerVersion: TRAINER_VERSION,
+          trials: plan.trials.length,
+          reused: 0,
+          enqueued: 0,
+          virtualStart,
+          owner,
+          ...(admitted && { admitted }),
+        },
+        plan.trials,
+      );
+    if (quotas && identity && admitted) await quotas.admit(identity, admitted, write);
+    else await write();
     const window = this.options.enqueueWindow ?? 5_000;
     const first = plan.trials.slice(0, window);
     const rest = plan.trials.slice(window);
     let outcome;
     try {
-      outcome = await enqueuer.enqueue(first, undefined, { schedule });
+      outcome = await enqueuer.enqueue(first, undefined, { schedule, owner });
     } catch (error) {
       log.error({ err: error, sweepId: id }, 'enqueueing failed; removing the sweep');
       await this.remove(id);
       throw error;
     }
-    if (rest.length > 0) this.continueInBackground(id, rest, outcome, schedule);
+    if (rest.length > 0) this.continueInBackground(id, rest, outcome, schedule, owner);
     else await this.recordEnqueued(id, outcome);
     log.info(
-      { sweepId: id, trials: plan.trials.length, ...outcome, pending: rest.length },
+      {
+        sweepId: id,
+        trials: plan.trials.length,
+        ...outcome,
+        pending: rest.length,
+        ...(owner !== null && { owner, admitted }),
+      },
       'sweep submitted',
     );
     return {
@@ -231,6 +270,7 @@ export class SweepSubmitter {
     rest: Trial[],
     first: EnqueueOutcome,
     schedule: FairShareSchedule,
+    owner: string | null,
   ): void {
     const { store, enqueuer, log } = this.options;
     const window = this.options.enqueueWindow ?? 5_000;
@@ -243,6 +283,7 @@ export class SweepSubmitter {
         }
         const outcome = await enqueuer.enqueue(rest.slice(i, i + window), undefined, {
           schedule,
+          owner,
         });
         total.reusedResults += outcome.reusedResults;
         total.alreadyQueued += outcome.alreadyQueued;

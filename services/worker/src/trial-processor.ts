@@ -14,7 +14,7 @@ import {
   type TrialProgress,
 } from '@seedsweep/queue';
 import { connectRedis, RedisOutageLog } from '@seedsweep/service-runtime';
-import { SweepStore } from '@seedsweep/store';
+import { SweepStore, WorkerHolds } from '@seedsweep/store';
 import { parseEnv } from './env.js';
 import { CheckpointDirectory } from './checkpoint-directory.js';
 import { scheduleIdle } from './idle-scheduling.js';
@@ -42,8 +42,9 @@ async function createRunner(): Promise<TrialRunner> {
   if (env.trialScheduling === 'idle') await scheduleIdle(log);
   const redis = connectRedis(env.redis, { maxRetriesPerRequest: null });
   new RedisOutageLog(log).watch(redis, 'trial');
+  const store = new SweepStore({ redis, prefix: env.prefix });
   return new TrialRunner({
-    store: new SweepStore({ redis, prefix: env.prefix }),
+    store,
     regions: new RegionData(env),
     workerName: env.workerName,
     engine: env.engine,
@@ -51,6 +52,9 @@ async function createRunner(): Promise<TrialRunner> {
     checkpoints: new CheckpointDirectory(env.checkpointDir, env.checkpointMaxBytes),
     jobExists: async (key) =>
       (await redis.exists(trialJobRedisKey(env.prefix, trialJobId(key)))) === 1,
+    holds: new WorkerHolds(redis, store.keys),
+    // A dead worker's holds lapse as its jobs' locks do.
+    holdTtlMs: env.lockDurationMs,
   });
 }
 
@@ -66,6 +70,7 @@ export default async function processTrial(
 ): Promise<TrialJobResult> {
   return (await trialRunner()).run(
     {
+      id: job.id,
       data: job.data,
       attemptsMade: job.attemptsMade,
       updateProgress: (progress: TrialProgress) => job.updateProgress(progress),

@@ -9,6 +9,7 @@ import {
   redisRefusalCode,
   type SweepStore,
   type TrialRecord,
+  type WorkerHolds,
 } from '@seedsweep/store';
 import { trialKey, type TrialSpec } from '@seedsweep/sweep-spec';
 import {
@@ -36,6 +37,8 @@ import { trainedRecord } from './trained-record.js';
 
 /** The parts of a BullMQ job (sandboxed or not) a trial needs. */
 export interface TrialJobHandle {
+  /** The job's id: what a hold on one of its key's workers is taken under. */
+  id?: string | undefined;
   data: unknown;
   attemptsMade: number;
   updateProgress(progress: TrialProgress): Promise<void>;
@@ -69,6 +72,23 @@ export interface TrialRunnerOptions {
    * an operator freeing memory costs seconds. Default: 1 s doubling to 1 min, about 10 minutes.
    */
   fullRedisRetryMs?: number[];
+  /**
+   * The workers each API key holds. A trial whose job names its key (`owner`) trains only with
+   * a hold on one of them, and waits while the key holds its maxWorkers; without this, or for
+   * a job with no owner, trials train without one.
+   */
+  holds?: WorkerHolds;
+  /** How long a hold lasts unrenewed, so that a dead worker's lapse: its lock's duration. */
+  holdTtlMs?: number;
+  /** How long a trial refused a hold waits before it is tried again (plus up to a second). */
+  holdWaitMs?: number;
+}
+
+/** A hold on one of a key's workers, renewed while its trial trains. */
+interface Hold {
+  /** Renews the hold unless it was renewed a third of its duration ago or less. */
+  renew(): void;
+  release(): Promise<void>;
 }
 
 const FULL_REDIS_RETRY_MS = [1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60].map(
@@ -94,7 +114,7 @@ export class TrialRunner {
   }
 
   async run(job: TrialJobHandle, signal?: AbortSignal): Promise<TrialJobResult> {
-    const { key, spec } = this.validate(job.data);
+    const { key, spec, owner } = this.validate(job.data);
     const existing = await this.options.store.getResult(key);
     if (existing)
       return { key, written: false, skipped: true, testAccuracy: existing.testAccuracy };
@@ -106,6 +126,25 @@ export class TrialRunner {
       ({ resume, ahead } = fromBaseline);
     }
 
+    // Only what trains takes a worker of its key: a derived trial or one waiting for its
+    // baseline has ended above without training.
+    const hold = owner !== undefined ? await this.hold(key, owner, job) : null;
+    try {
+      return await this.trainAndWrite(key, spec, job, signal, { resume, ahead, hold });
+    } finally {
+      await hold?.release();
+    }
+  }
+
+  private async trainAndWrite(
+    key: string,
+    spec: TrialSpec,
+    job: TrialJobHandle,
+    signal: AbortSignal | undefined,
+    from: { resume: Resume | null; ahead: BaselineAhead | null; hold: Hold | null },
+  ): Promise<TrialJobResult> {
+    let { resume } = from;
+    const { ahead, hold } = from;
     const data = await this.load(spec);
     await selectEngine(spec.numerics === 'tfjs' ? 'tfjs' : (this.options.engine ?? 'auto'));
     const attempt = job.attemptsMade + 1;
@@ -121,7 +160,7 @@ export class TrialRunner {
     );
     let result: TrainResult;
     try {
-      result = await this.train(spec, data, job, signal, { resume, checkpoints });
+      result = await this.train(spec, data, job, signal, { resume, checkpoints, hold });
     } catch (error) {
       if (!(error instanceof InvalidCheckpointError)) throw error;
       // Say, a checkpoint of another numeric family: the same result comes from the start.
@@ -130,7 +169,7 @@ export class TrialRunner {
         'checkpoint refused: training from the start',
       );
       resume = null;
-      result = await this.train(spec, data, job, signal, { resume, checkpoints });
+      result = await this.train(spec, data, job, signal, { resume, checkpoints, hold });
     }
     const record = trainedRecord(key, result, data.test.y, {
       worker: this.options.workerName,
@@ -141,6 +180,54 @@ export class TrialRunner {
     const written = await this.write(record);
     this.logWrite(key, written, false);
     return { key, written, skipped: false, testAccuracy: result.testAccuracy };
+  }
+
+  /**
+   * Takes a hold on one of the owner's workers, or puts the job back for a few seconds when the
+   * owner holds all it may (maxWorkers): BullMQ has no concurrency per group of jobs. A delayed
+   * job keeps its fair-share priority and its attempts. The hold is renewed on a timer (data
+   * loading) and after every epoch, so it lapses only when this process stops.
+   */
+  private async hold(key: string, owner: string, job: TrialJobHandle): Promise<Hold | null> {
+    const { holds, log } = this.options;
+    if (!holds || job.id === undefined) return null;
+    const jobId = job.id;
+    const ttlMs = this.options.holdTtlMs ?? 30_000;
+    const outcome = await holds.take(owner, jobId, ttlMs);
+    if (!outcome.taken) {
+      // Debug: while a key is at its limit, each of its queued trials is put back every few seconds.
+      log.debug(
+        { key, owner, held: outcome.held, maxWorkers: outcome.limit },
+        'trial put back: its key holds all the workers it may',
+      );
+      // Spread by the job's id (a content key's hex digits), so the key's trials do not all
+      // come back in the same instant.
+      const spread = parseInt(jobId.slice(-3), 16) % 1_000 || 0;
+      const waitMs = (this.options.holdWaitMs ?? 5_000) + spread;
+      await job.moveToDelayed(Date.now() + waitMs);
+      throw new DelayedError();
+    }
+    let renewedAt = Date.now();
+    const renew = () => {
+      renewedAt = Date.now();
+      holds.renew(owner, jobId, ttlMs).catch((error: unknown) => {
+        log.warn({ key, owner, err: error }, 'could not renew the hold on a worker of its key');
+      });
+    };
+    const timer = setInterval(renew, ttlMs / 3);
+    timer.unref();
+    return {
+      renew: () => {
+        if (Date.now() - renewedAt >= ttlMs / 3) renew();
+      },
+      release: async () => {
+        clearInterval(timer);
+        // Should this fail (Redis gone), the hold lapses after ttlMs.
+        await holds.release(owner, jobId).catch((error: unknown) => {
+          log.warn({ key, owner, err: error }, 'could not release the hold on a worker of its key');
+        });
+      },
+    };
   }
 
   /**
@@ -222,7 +309,7 @@ export class TrialRunner {
     else this.options.log.warn({ key, derived }, 'duplicate result refused: already written');
   }
 
-  private validate(data: unknown): { key: string; spec: TrialSpec } {
+  private validate(data: unknown): { key: string; spec: TrialSpec; owner: string | undefined } {
     const shape = trialJobDataShape.safeParse(data);
     if (!shape.success) {
       const issue = shape.error.issues[0]!;
@@ -253,7 +340,7 @@ export class TrialRunner {
         `the trial needs trainer version ${spec.trainerVersion}; this worker runs ${TRAINER_VERSION}`,
       );
     }
-    return { key: shape.data.key, spec };
+    return { key: shape.data.key, spec, owner: shape.data.owner };
   }
 
   private async train(
@@ -261,7 +348,11 @@ export class TrialRunner {
     data: TrainingData,
     job: TrialJobHandle,
     signal: AbortSignal | undefined,
-    from: { resume: Resume | null; checkpoints: CheckpointPolicy | undefined },
+    from: {
+      resume: Resume | null;
+      checkpoints: CheckpointPolicy | undefined;
+      hold: Hold | null;
+    },
   ): Promise<TrainResult> {
     try {
       return await train(spec.train, data, {
@@ -269,6 +360,7 @@ export class TrialRunner {
         ...(from.resume && { resumeFrom: from.resume.checkpoint }),
         ...(from.checkpoints && { checkpoints: from.checkpoints }),
         onEpoch: (p) => {
+          from.hold?.renew();
           // Progress is advisory: a lost update must never fail the trial.
           job
             .updateProgress({

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { TrialProgress } from '@seedsweep/queue';
 import { deleteKeys, uniquePrefix } from '@seedsweep/redis-fixture';
-import { failureCodeOf, SweepStore } from '@seedsweep/store';
+import { failureCodeOf, SweepStore, WorkerHolds } from '@seedsweep/store';
 import { parseSweepDefinition, planSweep } from '@seedsweep/sweep-spec';
 import { isCancellation, TrialInterruptedError } from '../src/errors/index.js';
 import { RegionData } from '../src/region-data.js';
@@ -236,5 +236,66 @@ describe('TrialRunner', () => {
     expect(run.delays).toEqual([]);
     expect(run.progress.map((p) => p.epoch)).toEqual([1, 2]);
     expect((await store.getResult(cell!.key))?.derivedFrom ?? null).toBeNull();
+  });
+});
+
+describe('a trial of an API key that may hold few workers (maxWorkers)', () => {
+  const holds = new WorkerHolds(redis, store.keys);
+  const holding = new TrialRunner({
+    store,
+    regions: new RegionData({
+      dataDir: process.env.CRATER_DATA_DIR,
+      dataUrl: undefined,
+      cacheRoot: '/nonexistent',
+    }),
+    workerName: 'test',
+    log: pino({ level: 'silent' }),
+    jobExists: async () => false,
+    holds,
+    holdTtlMs: 60_000,
+    holdWaitMs: 1_000,
+  });
+  const [baseline] = planSweep(
+    parseSweepDefinition({
+      name: 'runner',
+      regions: ['East'],
+      seeds: [8],
+      randomout: { tau: [1e-8], activePercent: [50] },
+      training: { epochs: 2 },
+    }),
+  ).trials;
+  const data = { key: baseline!.key, spec: baseline!.spec, owner: 'alice' };
+  const jobId = `t-${baseline!.key}`;
+
+  it('is put back on the queue, untrained, while its key holds all it may', async () => {
+    await holds.publishLimits(new Map([['alice', 1]]));
+    await holds.take('alice', 'another-job', 60_000);
+    const refused = job(data);
+    const before = Date.now();
+    const error = await holding.run({ ...refused.handle, id: jobId }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DelayedError);
+    expect(refused.delays).toHaveLength(1);
+    expect(refused.delays[0]).toBeGreaterThanOrEqual(before + 1_000);
+    expect(refused.delays[0]).toBeLessThan(Date.now() + 2_000);
+    expect(refused.progress).toEqual([]);
+    expect(await store.getResult(baseline!.key)).toBeNull();
+    expect(await redis.zrange(store.keys.ownerHolds('alice'), 0, -1)).toEqual(['another-job']);
+  });
+
+  it('trains holding one of its workers, and gives it back at the end', async () => {
+    await holds.release('alice', 'another-job');
+    const seen: string[][] = [];
+    const run = job(data);
+    const result = await holding.run({
+      ...run.handle,
+      id: jobId,
+      updateProgress: async (p: TrialProgress) => {
+        run.progress.push(p);
+        seen.push(await redis.zrange(store.keys.ownerHolds('alice'), 0, -1));
+      },
+    });
+    expect(result).toMatchObject({ written: true });
+    expect(seen).toEqual([[jobId], [jobId]]);
+    expect(await holds.count('alice')).toBe(0);
   });
 });

@@ -1,11 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyEntry, ApiKeyRole } from './api-key-entries.js';
+import { apiKeyId } from './api-key-id.js';
+import { DEFAULT_KEY_QUOTA, type KeyQuota } from './key-quota.js';
 
 /** Who sent a request: a key's role, and an id that names the key without revealing it. */
 export interface ApiKeyIdentity {
   /** The first 16 hex digits of the key's SHA-256: for logs and rate-limit buckets. */
   id: string;
   role: ApiKeyRole;
+  /** Its `name=`, else its id: the owner of its sweeps, and its label in /metrics. */
+  name: string;
+  /** Its quotas: its entry's, else the deployment's defaults; 0 is unlimited. */
+  quota: KeyQuota;
+  /** Whether it may submit `priority: high` sweeps. */
+  mayUseHigh: boolean;
 }
 
 interface StoredKey {
@@ -21,15 +29,33 @@ interface StoredKey {
 export class ApiKeyRing {
   private readonly keys: StoredKey[];
 
-  constructor(entries: readonly ApiKeyEntry[]) {
-    this.keys = entries.map(({ key, role }) => {
-      const digest = sha256(key);
-      return { digest, identity: { id: digest.toString('hex').slice(0, 16), role } };
+  constructor(
+    entries: readonly ApiKeyEntry[],
+    /** Quotas of the keys whose entries do not set them (QUOTA_MAX_*). */
+    defaults: Readonly<KeyQuota> = DEFAULT_KEY_QUOTA,
+  ) {
+    this.keys = entries.map(({ key, role, name, quota, mayUseHigh }) => {
+      const id = apiKeyId(key);
+      return {
+        digest: sha256(key),
+        identity: {
+          id,
+          role,
+          name: name ?? id,
+          quota: { ...defaults, ...quota },
+          mayUseHigh: mayUseHigh ?? false,
+        },
+      };
     });
   }
 
   get size(): number {
     return this.keys.length;
+  }
+
+  /** Every key's identity, in the order configured. */
+  identities(): ApiKeyIdentity[] {
+    return this.keys.map((k) => k.identity);
   }
 
   find(presented: string): ApiKeyIdentity | null {

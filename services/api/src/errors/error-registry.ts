@@ -17,6 +17,16 @@ export const ERROR_REGISTRY = {
   API_KEY_REQUIRED: { status: 401, title: 'An API key is required' },
   API_KEY_INVALID: { status: 401, title: 'The API key is not valid' },
   API_KEY_READ_ONLY: { status: 403, title: 'The API key is read-only' },
+  PRIORITY_NOT_ALLOWED: { status: 403, title: 'The API key may not submit this priority' },
+  // Over a quota with what is queued now: the same request fits once enough of it finishes.
+  QUOTA_EXCEEDED: { status: 429, title: "The API key's quota is used up" },
+  // Over a quota by itself: no wait makes it fit; split the sweep or raise the key's quota.
+  SWEEP_OVER_QUOTA: { status: 422, title: "The sweep alone exceeds the API key's quota" },
+  SUBMISSIONS_BUSY: {
+    status: 409,
+    title: 'Other submissions of this API key are still being admitted',
+    retryAfterSeconds: 2,
+  },
   SWEEP_NOT_FOUND: { status: 404, title: 'No such sweep' },
   SWEEP_CANCELLED: { status: 409, title: 'The sweep is cancelled' },
   UNKNOWN_CELL: { status: 404, title: 'No such cell in this sweep' },

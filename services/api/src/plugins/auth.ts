@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ApiKeyRing, type ApiKeyIdentity } from '../auth/api-key-ring.js';
-import type { AuthOptions } from '../auth/auth-options.js';
+import type { ApiKeyIdentity, ApiKeyRing } from '../auth/api-key-ring.js';
 import { ApiError } from '../errors/index.js';
 import { sendApiError } from './problem-details.js';
 
@@ -36,8 +35,9 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
  * request's path, so no spelling of a path (`/docs/../v1/sweeps`) reaches a closed route openly.
  */
 export const authPlugin = fp(
-  async (app: FastifyInstance, options: { auth: AuthOptions }) => {
-    const ring = options.auth.mode === 'keys' ? new ApiKeyRing(options.auth.keys) : null;
+  async (app: FastifyInstance, options: { ring: ApiKeyRing | null }) => {
+    // Null: AUTH=off.
+    const { ring } = options;
     const identities = new WeakMap<FastifyRequest, ApiKeyIdentity | null>();
     // A getter, so the rate limit (whose hook runs first) can key by the same identity.
     app.decorateRequest('apiKey', {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { KeyUsage, SubmissionQuotas } from '../submission-quotas.js';
 
 const JOB_STATES = [
   'waiting',
@@ -13,12 +14,13 @@ const JOB_STATES = [
 
 /**
  * Prometheus metrics, read from Redis at scrape time so every API replica reports the same
- * numbers: jobs by state, trials done and failed, training seconds, epochs per second.
+ * numbers: jobs by state, trials done and failed, training seconds, epochs per second, and each
+ * API key's usage against its quotas.
  */
 export async function metricsRoutes(app: FastifyInstance): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'seedsweep_api_' });
-  const { queue, store } = app.seedsweep;
+  const { queue, store, quotas } = app.seedsweep;
 
   new Gauge({
     name: 'seedsweep_jobs',
@@ -71,9 +73,67 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     (c) => (c.trainingMs > 0 ? c.epochs / (c.trainingMs / 1000) : 0),
   );
 
+  if (quotas) keyMetrics(registry, quotas);
+
   app.get(
     '/metrics',
     { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } },
     async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}
+
+/**
+ * Per API key (labelled by its name, or its id without one): what its live sweeps hold against
+ * each quota, and the quota (0: unlimited). With authentication off there are no keys and none
+ * of these. Read once per scrape for all of them.
+ */
+function keyMetrics(registry: Registry, quotas: SubmissionQuotas): void {
+  let scrape: { at: number; report: Promise<KeyUsage[]> } | undefined;
+  // Every gauge's collect runs within one scrape: they share one reading of Redis.
+  const report = (): Promise<KeyUsage[]> => {
+    const now = Date.now();
+    if (!scrape || now - scrape.at > 1_000) scrape = { at: now, report: quotas.report() };
+    return scrape.report;
+  };
+  const gauge = (name: string, help: string, read: (k: KeyUsage) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['key'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const k of await report()) this.set({ key: k.name }, read(k));
+      },
+    });
+  gauge(
+    'seedsweep_key_queued_trials',
+    "Trials of the key's live sweeps with neither a result nor a failure",
+    (k) => k.usage.queuedTrials,
+  );
+  gauge(
+    'seedsweep_key_queued_trials_limit',
+    'The most queued trials the key may have (maxQueuedTrials); 0: unlimited',
+    (k) => k.quota.maxQueuedTrials,
+  );
+  gauge(
+    'seedsweep_key_pending_core_hours',
+    "Estimated core-hours of the key's queued trials (each sweep's admitted estimate, pro rata)",
+    (k) => k.usage.pendingCoreHours,
+  );
+  gauge(
+    'seedsweep_key_pending_core_hours_limit',
+    'The most pending core-hours the key may have (maxCoreHours); 0: unlimited',
+    (k) => k.quota.maxCoreHours,
+  );
+  gauge(
+    'seedsweep_key_workers_held',
+    "Trials of the key's sweeps in training now, each holding a worker slot",
+    (k) => k.workersHeld,
+  );
+  gauge(
+    'seedsweep_key_workers_limit',
+    'The most trials of the key in training at once (maxWorkers); 0: unlimited',
+    (k) => k.quota.maxWorkers,
   );
 }

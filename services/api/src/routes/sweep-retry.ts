@@ -39,6 +39,7 @@ export async function sweepRetryRoutes(parent: FastifyInstance): Promise<void> {
       const outcome = await enqueuer.enqueue(trials, undefined, {
         retryFailed: 'all',
         schedule: FairShareSchedule.forSweep(sweep, trials),
+        owner: sweep.owner ?? null,
       });
       request.log.info(
         { sweepId: sweep.id, retried: outcome.retried, enqueued: outcome.enqueued },

@@ -118,6 +118,7 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
             format: body.format,
             workers: workers ?? 1,
             trialsPerWorker: concurrency,
+            identity: request.apiKey,
           })
           .catch(locatedIn(body.text));
         return reply.status(200).send(plan);
@@ -127,7 +128,7 @@ export async function sweepRoutes(parent: FastifyInstance): Promise<void> {
       }
       const key = idempotencyKeyOf(request.headers);
       const { response, replayed } = await app.seedsweep.submitter
-        .submit(body.text, body.format, key)
+        .submit(body.text, body.format, request.apiKey, key)
         .catch(locatedIn(body.text));
       markReplayed(reply, replayed);
       return reply
