@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
@@ -11,6 +11,7 @@ import {
   type TrialJobResult,
 } from '@seedsweep/queue';
 import { failureClassOf, failureCodeOf, oneLineReason, type SweepStore } from '@seedsweep/store';
+import { TrackedWorker } from './tracked-worker.js';
 import { ABORT_REASONS } from './abort-reasons.js';
 import { isCancellation } from './errors/index.js';
 
@@ -60,35 +61,37 @@ const TRIAL_PROCESS_NODE_FLAGS = ['--max-semi-space-size=2'];
  */
 export class TrialWorker {
   private unsubscribe: (() => Promise<void>) | undefined;
-  /** Jobs taken and not yet reported back to Redis: what stopping now would leave behind. */
-  private readonly running = new Set<string>();
 
   private constructor(
-    private readonly worker: Worker<TrialJobData, TrialJobResult>,
+    private readonly worker: TrackedWorker<TrialJobData, TrialJobResult>,
     private readonly options: TrialWorkerOptions,
   ) {}
 
   static async start(options: TrialWorkerOptions): Promise<TrialWorker> {
-    const worker = new Worker<TrialJobData, TrialJobResult>(TRIAL_QUEUE, TRIAL_PROCESSOR_FILE, {
-      connection: options.connection,
-      prefix: bullPrefix(options.prefix),
-      concurrency: options.concurrency,
-      // A trial cut off by a crash or a deploy comes back this many times before it fails.
-      maxStalledCount: options.maxStalledCount,
-      lockDuration: options.lockDurationMs,
-      stalledInterval: options.lockDurationMs,
-      autorun: false,
-      // Recorded on each job it takes (job.processedBy): bull-board and tests see who runs what.
-      name: options.workerName,
-      // The trial processes write their logs straight to this process's stdout and stderr, so a
-      // busy or stopped parent never holds them up.
-      workerForkOptions: {
-        env: options.childEnv,
-        stdio: 'inherit',
-        detached: options.trialSessions,
-        execArgv: [...process.execArgv, ...TRIAL_PROCESS_NODE_FLAGS],
+    const worker = new TrackedWorker<TrialJobData, TrialJobResult>(
+      TRIAL_QUEUE,
+      TRIAL_PROCESSOR_FILE,
+      {
+        connection: options.connection,
+        prefix: bullPrefix(options.prefix),
+        concurrency: options.concurrency,
+        // A trial cut off by a crash or a deploy comes back this many times before it fails.
+        maxStalledCount: options.maxStalledCount,
+        lockDuration: options.lockDurationMs,
+        stalledInterval: options.lockDurationMs,
+        autorun: false,
+        // Recorded on each job it takes (job.processedBy): bull-board and tests see who runs what.
+        name: options.workerName,
+        // The trial processes write their logs straight to this process's stdout and stderr, so a
+        // busy or stopped parent never holds them up.
+        workerForkOptions: {
+          env: options.childEnv,
+          stdio: 'inherit',
+          detached: options.trialSessions,
+          execArgv: [...process.execArgv, ...TRIAL_PROCESS_NODE_FLAGS],
+        },
       },
-    });
+    );
     const trialWorker = new TrialWorker(worker, options);
     trialWorker.listen();
     trialWorker.unsubscribe = await subscribeToCancellations(
@@ -125,19 +128,17 @@ export class TrialWorker {
     return 'cut-off';
   }
 
-  /** Job ids taken and not yet completed or failed in Redis. */
+  /** Job ids taken and not yet handed back to Redis: what stopping now would leave behind. */
   unfinishedJobs(): string[] {
-    return [...this.running];
+    return this.worker.heldJobs();
   }
 
   private listen(): void {
     const { log } = this.options;
     this.worker.on('active', (job) => {
-      if (job.id) this.running.add(job.id);
       log.info({ jobId: job.id, attempt: job.attemptsMade + 1 }, 'trial started');
     });
     this.worker.on('completed', (job, result) => {
-      if (job.id) this.running.delete(job.id);
       log.info(
         {
           jobId: job.id,
@@ -149,7 +150,6 @@ export class TrialWorker {
       );
     });
     this.worker.on('failed', (job, error) => {
-      if (job?.id) this.running.delete(job.id);
       if (job) void this.recordIfFinal(job, error);
     });
     const { onError } = this.options;
