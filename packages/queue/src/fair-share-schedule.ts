@@ -23,13 +23,14 @@ export const PRIORITY_WEIGHTS: Readonly<Record<SweepPriority, number>> = {
 const TRIAL_OVERHEAD_SECONDS = 0.5;
 
 /**
- * A trial's cost in virtual time units: estimated core-seconds on the default engine, at least
- * one. The estimate's table, not a deployment's measured rates, so that a sweep's priorities can
- * be computed again, the same, by the reconciler.
+ * A trial's cost in virtual time units (1 unit = 1 s): estimated core-seconds on the default
+ * engine. Not rounded per trial: priorities round the sum of the work before each trial, so a
+ * sweep of 0.8 s trials and one of 0.9 s trials share the workers as 9 to 8, not as equals. The
+ * estimate's table, not a deployment's measured rates, so that a sweep's priorities can be
+ * computed again, the same, by the reconciler.
  */
 export function trialCost(spec: TrialSpec): number {
-  const seconds = spec.train.epochs * DEFAULT_SECONDS_PER_EPOCH[spec.region];
-  return Math.max(1, Math.round(seconds + TRIAL_OVERHEAD_SECONDS));
+  return spec.train.epochs * DEFAULT_SECONDS_PER_EPOCH[spec.region] + TRIAL_OVERHEAD_SECONDS;
 }
 
 export interface FairShareSweep {

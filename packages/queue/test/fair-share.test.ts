@@ -106,9 +106,23 @@ describe('a schedule', () => {
     const last = (priority: SweepPriority) =>
       new FairShareSchedule({ virtualStart: 0, priority }, trials).lastStart;
     const work = trials.slice(0, -1).reduce((sum, t) => sum + trialCost(t.spec), 0);
-    expect(last('normal')).toBe(1 + work);
+    expect(last('normal')).toBe(1 + Math.floor(work));
     expect(last('high')).toBe(1 + Math.floor(work / 4));
-    expect(last('low')).toBe(1 + work * 4);
+    expect(last('low')).toBe(1 + Math.floor(work * 4));
+  });
+
+  it('weighs trials by their estimated work, below a second as well', () => {
+    // 0.5 s + 6 x 0.05 s = 0.8 s against 0.5 s + 8 x 0.05 s = 0.9 s a trial.
+    const short = sweep('short', 40, 6).trials;
+    const long = sweep('long', 40, 8).trials;
+    const upTo = (trials: typeof short, at: number) => {
+      const schedule = new FairShareSchedule({ virtualStart: 0, priority: 'normal' }, trials);
+      return trials.filter((t) => schedule.priorityOf(t.key) <= at).length;
+    };
+    // By virtual time 40, 40 s of work each: about 50 short trials and 44 long ones (the sums
+    // are floating-point, so a boundary may fall either side).
+    expect(Math.abs(upTo(short, 40) - 50)).toBeLessThanOrEqual(1);
+    expect(Math.abs(upTo(long, 40) - 44.4)).toBeLessThanOrEqual(1);
   });
 
   it('keeps priorities within BullMQ’s limit for an enormous sweep', () => {
