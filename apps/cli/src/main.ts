@@ -151,7 +151,7 @@ const commands: Command[] = [
   },
   {
     path: ['bench'],
-    summary: 'every benchmark: trainer, workers, api (one JSON with --out)',
+    summary: 'trainer, workers, api and sweep in turn (one JSON with --out)',
     load: async () => (await import('./commands/bench.js')).benchCommand('all'),
   },
 ];
