@@ -392,7 +392,8 @@ training: {epochs: 2}
 
   it("shows each live sweep's share of the workers, its place in the queue and its priority", async () => {
     // An API of its own with no worker: jobs are taken as a worker takes them (the lowest
-    // priority first), so the queue's state is known at each step.
+    // priority first), so the queue's state is known at each step. 10-epoch East trials cost one
+    // unit each (0.5 s + 10 x 0.05 s), so the priorities are whole steps.
     const prefix = uniquePrefix('e2e-share');
     const open = await buildApp({
       redis: stack.redis,
@@ -415,7 +416,7 @@ training: {epochs: 2}
         const response = await fetch(`${base}/v1/sweeps`, {
           method: 'POST',
           headers: { 'content-type': 'application/yaml' },
-          body: `name: ${name}\nregions: [East]\nseeds: {from: ${from}, to: ${from + 1}}\nrandomout: {tau: [1e-3], activePercent: [50]}\ntraining: {epochs: 1}\npriority: ${priority}\n`,
+          body: `name: ${name}\nregions: [East]\nseeds: {from: ${from}, to: ${from + 1}}\nrandomout: {tau: [1e-3], activePercent: [50]}\ntraining: {epochs: 10}\npriority: ${priority}\n`,
         });
         expect(response.status).toBe(201);
         return ((await response.json()) as { id: string }).id;
