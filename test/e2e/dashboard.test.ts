@@ -392,8 +392,8 @@ training: {epochs: 2}
 
   it("shows each live sweep's share of the workers, its place in the queue and its priority", async () => {
     // An API of its own with no worker: jobs are taken as a worker takes them (the lowest
-    // priority first), so the queue's state is known at each step. 10-epoch East trials cost one
-    // unit each (0.5 s + 10 x 0.05 s), so the priorities are whole steps.
+    // priority first), so the queue's state is known at each step. 10-epoch East trials are 1 s
+    // of work each (0.5 s + 10 x 0.05 s), two steps of priority (half-seconds).
     const prefix = uniquePrefix('e2e-share');
     const open = await buildApp({
       redis: stack.redis,
@@ -421,7 +421,8 @@ training: {epochs: 2}
         expect(response.status).toBe(201);
         return ((await response.json()) as { id: string }).id;
       };
-      // 4 trials each of 1 unit of work: the normal sweep's priorities 1-4, the high one's all 1.
+      // 4 trials each of 1 s of work: the normal sweep's priorities 1, 3, 5, 7, the high one's
+      // 1, 1, 2, 2 (its work counts at a quarter).
       const normal = await submitTo('share-normal', 0, 'normal');
       const high = await submitTo('share-high', 10, 'high');
 
@@ -435,7 +436,7 @@ training: {epochs: 2}
       expect(await cell(high, 'priority').textContent()).toBe('high');
 
       // The normal sweep's first trial, then the high one's: one each of two running. The high
-      // sweep's three others (priority 1) are before the normal sweep's second (priority 2).
+      // sweep's three others (priorities 1 and 2) are before the normal sweep's second (3).
       for (const token of ['first', 'second']) {
         expect(await taker.getNextJob(token, { block: false })).toBeDefined();
       }

@@ -23,8 +23,15 @@ export const PRIORITY_WEIGHTS: Readonly<Record<SweepPriority, number>> = {
 const TRIAL_OVERHEAD_SECONDS = 0.5;
 
 /**
- * A trial's cost in virtual time units (1 unit = 1 s): estimated core-seconds on the default
- * engine. Not rounded per trial: priorities round the sum of the work before each trial, so a
+ * Priorities count half-seconds of work: every trial costs at least one (its overhead), so a
+ * normal sweep's consecutive trials never share a priority, and a sweep submitted at the virtual
+ * time of the running job is ahead of every job queued after it. A finer unit would reach
+ * BullMQ's limit sooner: 2^21 half-seconds are about 12 days of one core's work.
+ */
+const UNITS_PER_SECOND = 2;
+
+/**
+ * A trial's cost: estimated core-seconds on the default engine. Not rounded per trial: priorities round the sum of the work before each trial, so a
  * sweep of 0.8 s trials and one of 0.9 s trials share the workers as 9 to 8, not as equals. The
  * estimate's table, not a deployment's measured rates, so that a sweep's priorities can be
  * computed again, the same, by the reconciler.
@@ -56,7 +63,7 @@ export class FairShareSchedule {
     let work = 0;
     for (const trial of planTrials) {
       if (this.priorities.has(trial.key)) continue;
-      const start = 1 + sweep.virtualStart + Math.floor(work / weight);
+      const start = 1 + sweep.virtualStart + Math.floor((work * UNITS_PER_SECOND) / weight);
       // Past the limit, the last trials of an enormous sweep share the lowest priority (FIFO).
       this.priorities.set(trial.key, Math.min(PRIORITY_LIMIT, start));
       work += trialCost(trial.spec);

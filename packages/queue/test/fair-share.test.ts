@@ -106,9 +106,10 @@ describe('a schedule', () => {
     const last = (priority: SweepPriority) =>
       new FairShareSchedule({ virtualStart: 0, priority }, trials).lastStart;
     const work = trials.slice(0, -1).reduce((sum, t) => sum + trialCost(t.spec), 0);
-    expect(last('normal')).toBe(1 + Math.floor(work));
-    expect(last('high')).toBe(1 + Math.floor(work / 4));
-    expect(last('low')).toBe(1 + Math.floor(work * 4));
+    // Priorities count half-seconds of work.
+    expect(last('normal')).toBe(1 + Math.floor(work * 2));
+    expect(last('high')).toBe(1 + Math.floor((work * 2) / 4));
+    expect(last('low')).toBe(1 + Math.floor((work * 2) / 0.25));
   });
 
   it('weighs trials by their estimated work, below a second as well', () => {
@@ -119,10 +120,10 @@ describe('a schedule', () => {
       const schedule = new FairShareSchedule({ virtualStart: 0, priority: 'normal' }, trials);
       return trials.filter((t) => schedule.priorityOf(t.key) <= at).length;
     };
-    // By virtual time 40, 40 s of work each: about 50 short trials and 44 long ones (the sums
-    // are floating-point, so a boundary may fall either side).
-    expect(Math.abs(upTo(short, 40) - 50)).toBeLessThanOrEqual(1);
-    expect(Math.abs(upTo(long, 40) - 44.4)).toBeLessThanOrEqual(1);
+    // By virtual time 80 (half-seconds), 40 s of work each: about 50 short trials and 44 long
+    // ones (the sums are floating-point, so a boundary may fall either side).
+    expect(Math.abs(upTo(short, 80) - 50)).toBeLessThanOrEqual(1);
+    expect(Math.abs(upTo(long, 80) - 44.4)).toBeLessThanOrEqual(1);
   });
 
   it('keeps priorities within BullMQ’s limit for an enormous sweep', () => {
@@ -177,6 +178,11 @@ describe('fair share on a real queue', () => {
     const taken: string[] = [];
     recordingWorker(taken);
     await drained(first.trials.length, taken);
+    // The last job is taken before it completes: wait until nothing runs.
+    const until = Date.now() + 10_000;
+    while ((await queue.getActiveCount()) > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     expect(await currentVirtualTime(queue, redis)).toBe(0);
   });
 });

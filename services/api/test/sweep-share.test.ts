@@ -17,7 +17,7 @@ const prefix = uniquePrefix('share');
 let app: Awaited<ReturnType<typeof buildApp>>;
 let taker: Worker;
 
-/** 2 seeds x (baseline + one RandomOut cell): 4 East trials of 10 epochs, each costing 1 unit (0.5 s + 10 x 0.05 s). */
+/** 2 seeds x (baseline + one RandomOut cell): 4 East trials of 10 epochs, 1 s of work each (0.5 s + 10 x 0.05 s). */
 const sweep = (name: string, from: number, priority: 'high' | 'normal' | 'low') => ({
   name,
   regions: ['East'],
@@ -86,8 +86,8 @@ describe("a sweep's share of the workers and place in the queue", () => {
 
   it('puts the first sweep next, and a later one behind the job at the head', async () => {
     normal = await submit(sweep('normal', 0, 'normal'));
-    // Its priorities 1, 2, 3, 4; the high sweep's all 1 (a quarter of 1 unit of work each,
-    // rounded down), after the normal sweep's first by submission.
+    // Priorities count half-seconds: its priorities 1, 3, 5, 7; the high sweep's 1, 1, 2, 2 (its
+    // work counts at a quarter), the first after the normal sweep's first by submission.
     high = await submit(sweep('high', 10, 'high'));
     const none = { running: 0, runningAll: 0, share: null };
     expect(await share(normal)).toEqual({ priority: 'normal', ...none, ahead: 0 });
@@ -105,7 +105,7 @@ describe("a sweep's share of the workers and place in the queue", () => {
       running: 1,
       runningAll: 1,
       share: 1,
-      // The high sweep's four trials at priority 1, before its second at 2.
+      // The high sweep's four trials (priorities 1 and 2), before its second at 3.
       ahead: 4,
     });
     expect(await share(high)).toMatchObject({ running: 0, runningAll: 1, share: 0, ahead: 0 });
