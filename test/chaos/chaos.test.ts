@@ -42,11 +42,15 @@ describe.sequential('chaos', () => {
       );
       expect(posted).toBe(201);
       expect(sweep.trials).toBe(300);
+      // Every 2-4 s, or every eighth of the sweep, whichever comes first: on a fast machine the
+      // 300 trials take a dozen seconds, and the kills must still land mid-sweep, several times.
       let nextKill = Date.now() + 2_000 + random.nextInt(2_000);
+      let nextKillAtDone = sweep.trials / 8;
       const status = await cluster.untilSweepEnds(sweep.id, 240_000, async (s) => {
-        if (Date.now() < nextKill) return;
+        if (Date.now() < nextKill && s.counts.done < nextKillAtDone) return;
         kills.push(await cluster.killWorker(random.nextInt(cluster.workers.length)));
         nextKill = Date.now() + 2_000 + random.nextInt(2_000);
+        nextKillAtDone = s.counts.done + sweep.trials / 8;
         if (aggregatorKills === 0 && s.counts.done > s.trials / 2) {
           await cluster.killAggregator(0);
           aggregatorKills += 1;
