@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -135,5 +135,59 @@ describe('seedsweep start', () => {
     );
     await sleep(1_000);
     expect(alive(children.map((p) => p.pid))).toEqual([]);
+  });
+});
+
+describe('seedsweep run', () => {
+  it('stops watching, stops its services and says which one died, instead of waiting for ever', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'run-'));
+    await writeFile(
+      path.join(cwd, 'long.yaml'),
+      'name: long\nregions: [East]\nseeds: {from: 0, to: 9}\nrandomout: {tau: [0.1], activePercent: [50]}\ntraining: {epochs: 200}\n',
+    );
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => name !== 'REDIS_URL'),
+    );
+    const child = spawn(process.execPath, [cli, 'run', 'long.yaml'], {
+      cwd,
+      env: {
+        ...inherited,
+        SEEDSWEEP_CACHE_DIR: path.join(dir, 'cache'),
+        SEEDSWEEP_URL: `http://127.0.0.1:${await freePort()}`,
+        WORKERS: '1',
+        WORKER_CONCURRENCY: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const exited = once(child, 'exit').then(([code]) => ({
+      code: code as number | null,
+      at: Date.now(),
+    }));
+    const until = Date.now() + 60_000;
+    while (!text.includes('submitted sweep')) {
+      if (Date.now() > until || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`seedsweep run did not submit:\n${text}`);
+      }
+      await sleep(100);
+    }
+    const children = descendants(child.pid!);
+    const services = childProcesses(child.pid!).filter((p) => p.name === 'node');
+    const worker = services.sort((a, b) => a.pid - b.pid)[2]!;
+    const at = Date.now();
+    process.kill(worker.pid, 'SIGKILL');
+    const exit = await Promise.race([exited, sleep(30_000).then(() => null)]);
+    if (!exit) child.kill('SIGKILL');
+    expect(exit?.code).toBe(1);
+    console.log(`run: exited ${((exit!.at - at) / 1000).toFixed(1)} s after its worker died`);
+    expect(text).toMatch(/worker-1 exited unexpectedly \(killed by SIGKILL\)/);
+    expect(text).toMatch(/worker-1 stopped unexpectedly .*\[LOCAL_SERVICE_STOPPED\]/);
+    // The killed worker's trial process (idle-scheduled, training) leaves at its next epoch.
+    const gone = Date.now() + 10_000;
+    while (alive(children.map((p) => p.pid)).length > 0 && Date.now() < gone) await sleep(100);
+    expect(children.filter((p) => alive([p.pid]).length > 0)).toEqual([]);
   });
 });

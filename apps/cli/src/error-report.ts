@@ -5,6 +5,7 @@ import { ApiClientError, ApiProblemError } from './api-errors.js';
 import { OutputFileError } from './atomic-file.js';
 import { EnvError } from './env.js';
 import { InterruptedError } from './interrupted-error.js';
+import { LocalServiceStoppedError } from './local-service-stopped-error.js';
 import { RecordsFileError } from './records-file-error.js';
 import { UsageError } from './usage-error.js';
 
@@ -52,6 +53,7 @@ export function describeError(error: unknown): string {
     error instanceof CraterDataError ||
     error instanceof ApiClientError ||
     error instanceof InterruptedError ||
+    error instanceof LocalServiceStoppedError ||
     error instanceof OutputFileError ||
     error instanceof RecordsFileError
   ) {

@@ -4,6 +4,7 @@ import { ApiClient } from '../api-client.js';
 import type { CommandContext, CommandResult } from '../command.js';
 import { checkDataset } from '../dataset.js';
 import { resubmissionText } from '../failure-report.js';
+import { LocalServiceStoppedError } from '../local-service-stopped-error.js';
 import { checkResultsDir, defaultResultsDir } from '../results-dir.js';
 import { readSweepFile } from '../sweep-file.js';
 import { UsageError } from '../usage-error.js';
@@ -45,7 +46,11 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   const file = await readSweepFile(positionals[0]!);
   // Before anything starts: the results would replace the whole directory.
   if (values.out !== undefined) await checkResultsDir(path.resolve(values.out));
-  const client = ApiClient.forCommand(ctx);
+  // Aborted by Ctrl-C, or when a service started here stops on its own: the sweep could then
+  // wait for ever, so the watching (and any request in flight) stops.
+  const serviceStopped = new AbortController();
+  const runCtx = { ...ctx, signal: AbortSignal.any([ctx.signal, serviceStopped.signal]) };
+  const client = ApiClient.forCommand(runCtx);
   // The port its own API would take: SEEDSWEEP_URL must then be this machine.
   const port = (await answers(ctx.env.apiUrl)) ? null : localPort(ctx.env.apiUrl);
   // Its workers read the dataset as this process does: without it, no trial could train.
@@ -64,7 +69,13 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
     );
     const dir = path.resolve(values.out ?? defaultResultsDir(response.name));
     if (values.out === undefined) await checkResultsDir(dir);
-    const { status, exitCode } = await watchToEnd(client, response.id, ctx);
+    const { status, exitCode } = await watchUnlessAServiceStops(
+      client,
+      response.id,
+      runCtx,
+      stack,
+      serviceStopped,
+    );
     await writeResults(client, status, dir, ctx);
     ctx.out(response.id);
     return exitCode;
@@ -73,6 +84,31 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
       ctx.log('stopping the services');
       await stack.stop();
     }
+  }
+}
+
+/**
+ * Follows the sweep to its end, unless one of the services started here stops on its own: then
+ * the sweep would wait for ever, so the watching stops and says which service it was.
+ */
+async function watchUnlessAServiceStops(
+  client: ApiClient,
+  id: string,
+  ctx: CommandContext,
+  stack: LocalStack | null,
+  serviceStopped: AbortController,
+): ReturnType<typeof watchToEnd> {
+  if (!stack) return watchToEnd(client, id, ctx);
+  let stopped: string | null = null;
+  void stack.failed.then((name) => {
+    stopped = name;
+    serviceStopped.abort();
+  });
+  try {
+    return await watchToEnd(client, id, ctx);
+  } catch (error) {
+    if (stopped !== null) throw new LocalServiceStoppedError(stopped);
+    throw error;
   }
 }
 
