@@ -137,7 +137,8 @@ describe.sequential('chaos', () => {
     const startedAt = Date.now();
     const cluster = await ChaosCluster.start({ workers: 2, aggregators: 1 });
     try {
-      // A baseline of about 20 s, and a RandomOut cell whose tau never fires: it takes the
+      // A baseline of 30 s or more (200 Center epochs on wasm: 32 s on an idle Xeon, where 80
+      // took 13 s and lost the race), and a RandomOut cell whose tau never fires: it takes the
       // baseline's result once that is written. The baseline must outlast the 5 s lock and the
       // stalled check after it, or the second worker finds its result instead of training it.
       const { status: posted, body: sweep } = await cluster.request<SubmitBody>(
@@ -148,7 +149,7 @@ name: frozen
 regions: [Center]
 seeds: [7]
 randomout: { tau: [1e-12], activePercent: [100] }
-training: { epochs: 80 }
+training: { epochs: 200 }
 `,
       );
       expect(posted).toBe(201);
