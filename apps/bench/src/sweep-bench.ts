@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { fileReadReason, UsageError } from '@seedsweep/command-line';
+import { readSweepFile } from '@seedsweep/command-line';
 import { SweepStore, type TrialRecord } from '@seedsweep/store';
 import {
   describeTrial,
@@ -11,7 +10,6 @@ import {
   planSweep,
   trialKey,
   type SweepDefinition,
-  type SweepFormat,
   type Trial,
 } from '@seedsweep/sweep-spec';
 import { selectEngine, train, TRAINER_VERSION } from '@seedsweep/trainer';
@@ -204,26 +202,4 @@ function tally(trials: readonly Trial[], records: Map<string, TrialRecord>, epoc
     coreSeconds: trainingMs / 1000,
     naiveCoreSeconds: naiveMs / 1000,
   };
-}
-
-const FORMAT_OF_EXTENSION: Record<string, SweepFormat> = {
-  '.yaml': 'yaml',
-  '.yml': 'yaml',
-  '.json': 'json',
-};
-
-/** The sweep file as text, its format from its extension (as `seedsweep submit` reads one). */
-async function readSweepFile(file: string): Promise<{ text: string; format: SweepFormat }> {
-  const extension = path.extname(file).toLowerCase();
-  const format = FORMAT_OF_EXTENSION[extension];
-  if (!format) {
-    throw new UsageError(
-      `cannot tell the format of '${file}' from its extension '${extension || '(none)'}'; name it .yaml, .yml or .json`,
-    );
-  }
-  try {
-    return { text: await readFile(file, 'utf8'), format };
-  } catch (error) {
-    throw new UsageError(`cannot read sweep file '${file}': ${fileReadReason(error)}`);
-  }
 }
